@@ -1,0 +1,13 @@
+import { defineConfig } from "vitest/config";
+
+// One runner for every package's unit tests, so `npm test` prints one summary.
+// Integration suites live in integration-tests/ and run through `npm run test:integration`.
+export default defineConfig({
+  test: {
+    include: ["packages/*/test/**/*.test.ts"],
+    environment: "node",
+    pool: "forks",
+    testTimeout: 20_000,
+    reporters: process.env.CI ? ["default"] : ["default"],
+  },
+});
