@@ -96,7 +96,14 @@ function rejected(
   status: number,
   action: "refresh" | "pending" | "give-up",
 ): SecretEvent {
-  return { type: "rejected", name: source.secretName, provider: value.provider, location: value.location, status, action };
+  return {
+    type: "rejected",
+    name: source.secretName,
+    provider: value.provider,
+    location: value.location,
+    status,
+    action,
+  };
 }
 
 /** The error thrown when Hugging Face keeps rejecting the token. */

@@ -10,8 +10,8 @@ import {
   type ResolvedPolicy,
   resolveEnvironment,
   resolvePolicy,
-  type SecretEventListener,
   SecretEventEmitter,
+  type SecretEventListener,
   type SecretProvider,
   type SecretValue,
   selectEnvironment,
@@ -112,7 +112,10 @@ export class HfSecrets {
     const verify = options.verify ?? this.#options.verify;
     const value = await this.#current();
     if (await this.#shouldVerify(verify)) await this.#verify(value);
-    const fetchForClient = verify === this.#options.verify ? this.fetch : createAuthenticatedFetch(this.#tokenSource(verify), this.#options.fetch);
+    const fetchForClient =
+      verify === this.#options.verify
+        ? this.fetch
+        : createAuthenticatedFetch(this.#tokenSource(verify), this.#options.fetch);
     return new InferenceClient(MANAGED_TOKEN_PLACEHOLDER, {
       ...options.inference,
       ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
@@ -250,7 +253,11 @@ export class HfSecrets {
 
 function isCached(provider: SecretProvider): provider is CachedSecretProvider {
   const candidate = provider as Partial<CachedSecretProvider>;
-  return typeof candidate.peek === "function" && typeof candidate.invalidate === "function" && candidate.events !== undefined;
+  return (
+    typeof candidate.peek === "function" &&
+    typeof candidate.invalidate === "function" &&
+    candidate.events !== undefined
+  );
 }
 
 /** Creates an {@link HfSecrets} instance. */

@@ -3,8 +3,8 @@ import {
   assertTokenRoleAllowed,
   parseRetryAfter,
   type ResolvedPolicy,
-  type SecretValue,
   SecretProviderError,
+  type SecretValue,
   toSafeCause,
 } from "@hf-secrets/core";
 import { whoAmI } from "@huggingface/hub";
@@ -20,10 +20,15 @@ export interface TokenInfo {
   /** The token's display name on the Hub. */
   readonly tokenName: string | undefined;
   /** Fine-grained permissions, when the role is `fineGrained`. */
-  readonly fineGrained?: {
-    readonly global: readonly string[];
-    readonly scoped: ReadonlyArray<{ readonly entity: { readonly type: string; readonly name: string }; readonly permissions: readonly string[] }>;
-  } | undefined;
+  readonly fineGrained?:
+    | {
+        readonly global: readonly string[];
+        readonly scoped: ReadonlyArray<{
+          readonly entity: { readonly type: string; readonly name: string };
+          readonly permissions: readonly string[];
+        }>;
+      }
+    | undefined;
 }
 
 /** Options of {@link TokenVerifier}. */

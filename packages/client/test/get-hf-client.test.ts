@@ -1,5 +1,5 @@
 import { inspect } from "node:util";
-import { chain, cached, createSecretValue, type SecretEvent, type SecretProvider } from "@hf-secrets/core";
+import { cached, chain, createSecretValue, type SecretEvent, type SecretProvider } from "@hf-secrets/core";
 import { fromEnv } from "@hf-secrets/env";
 import {
   createMemoryProvider,
@@ -10,7 +10,13 @@ import {
   startFakeHfServer,
 } from "@hf-secrets/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createHfSecrets, disposeHfSecrets, getHfClient, getHfToken, MANAGED_TOKEN_PLACEHOLDER } from "../src/index.js";
+import {
+  createHfSecrets,
+  disposeHfSecrets,
+  getHfClient,
+  getHfToken,
+  MANAGED_TOKEN_PLACEHOLDER,
+} from "../src/index.js";
 
 let server: FakeHfServer;
 beforeAll(async () => {
@@ -33,7 +39,10 @@ describe("getHfClient: the current token on every request", () => {
   it("injects the provider's token and keeps it out of the client object", async () => {
     const token = makeTestToken();
     server.acceptToken(token);
-    const client = await getHfClient({ provider: createMemoryProvider({ secrets: { HF_TOKEN: token } }), endpointUrl: server.url });
+    const client = await getHfClient({
+      provider: createMemoryProvider({ secrets: { HF_TOKEN: token } }),
+      endpointUrl: server.url,
+    });
     const start = server.requests.length;
     const answer = await client.chatCompletion(chat);
     expect(answer.choices[0]?.message.content).toBe("ok");
@@ -68,14 +77,18 @@ describe("getHfClient: the current token on every request", () => {
       [200, `Bearer ${newToken}`],
     ]);
     expect(backend.callsFor("HF_TOKEN")).toBe(2);
-    expect(events.filter((e) => e.type === "rejected").map((e) => (e as { action: string }).action)).toEqual(["refresh"]);
+    expect(events.filter((e) => e.type === "rejected").map((e) => (e as { action: string }).action)).toEqual([
+      "refresh",
+    ]);
     expect(events.some((e) => e.type === "rotated")).toBe(true);
     await secrets.dispose();
   });
 
   it("gives up with an error naming the provider and location when the refreshed token is still rejected", async () => {
     const token = makeTestToken();
-    const secrets = createHfSecrets({ provider: createMemoryProvider({ name: "aws", secrets: { HF_TOKEN: token } }) });
+    const secrets = createHfSecrets({
+      provider: createMemoryProvider({ name: "aws", secrets: { HF_TOKEN: token } }),
+    });
     const client = await secrets.getHfClient({ endpointUrl: server.url });
     const start = server.requests.length;
     const error = await client.chatCompletion(chat).catch((e: unknown) => e as Error);
@@ -97,7 +110,13 @@ describe("getHfClient: the current token on every request", () => {
     const provider: SecretProvider = {
       ...backend,
       getSecret: backend.getSecret,
-      getPendingSecret: async () => createSecretValue({ value: pending, provider: "aws", location: "aws:prod/hf@AWSPENDING", version: "v2" }),
+      getPendingSecret: async () =>
+        createSecretValue({
+          value: pending,
+          provider: "aws",
+          location: "aws:prod/hf@AWSPENDING",
+          version: "v2",
+        }),
     };
     const events: SecretEvent[] = [];
     const secrets = createHfSecrets({ provider, onEvent: (e) => events.push(e) });
@@ -107,7 +126,10 @@ describe("getHfClient: the current token on every request", () => {
     await client.chatCompletion(chat);
     expect(requestsSince(start).map((r) => r.authorization)).toEqual([`Bearer ${pending}`]);
     expect(events.some((e) => e.type === "rotated" && e.reason === "pending")).toBe(true);
-    expect(events.filter((e) => e.type === "rejected").map((e) => (e as { action: string }).action)).toEqual(["refresh", "pending"]);
+    expect(events.filter((e) => e.type === "rejected").map((e) => (e as { action: string }).action)).toEqual([
+      "refresh",
+      "pending",
+    ]);
     await secrets.dispose();
   });
 
@@ -116,8 +138,15 @@ describe("getHfClient: the current token on every request", () => {
     const secrets = createHfSecrets({ provider: createMemoryProvider({ secrets: { HF_TOKEN: token } }) });
     const start = server.requests.length;
     await secrets.fetch(`${server.url}/api/whoami-v2`);
-    await secrets.fetch(`${server.url}/other`, { method: "POST", headers: { authorization: "Bearer something-else" }, body: "{}" });
-    expect(server.requests.slice(start).map((r) => r.authorization)).toEqual([undefined, "Bearer something-else"]);
+    await secrets.fetch(`${server.url}/other`, {
+      method: "POST",
+      headers: { authorization: "Bearer something-else" },
+      body: "{}",
+    });
+    expect(server.requests.slice(start).map((r) => r.authorization)).toEqual([
+      undefined,
+      "Bearer something-else",
+    ]);
     await secrets.dispose();
   });
 });
@@ -134,7 +163,9 @@ describe("getHfClient({ verify: true })", () => {
       verify: true,
     }).catch((e: unknown) => e as Error);
     expect((error as { code?: string }).code).toBe("POLICY_VIOLATION");
-    expect(error.message).toContain('The token from aws:HF_TOKEN has the role "write", but the "production" policy allows only "read", "fineGrained".');
+    expect(error.message).toContain(
+      'The token from aws:HF_TOKEN has the role "write", but the "production" policy allows only "read", "fineGrained".',
+    );
     expectNoSecret(errorText(error), token, "the policy error");
   });
 
@@ -145,7 +176,12 @@ describe("getHfClient({ verify: true })", () => {
     const before = server.whoamiCalls;
     const clients = await Promise.all(
       Array.from({ length: 50 }, () =>
-        getHfClient({ provider, policy: { tokenRole: ["read", "fineGrained"] }, hubUrl: server.url, verify: true }),
+        getHfClient({
+          provider,
+          policy: { tokenRole: ["read", "fineGrained"] },
+          hubUrl: server.url,
+          verify: true,
+        }),
       ),
     );
     expect(clients).toHaveLength(50);
@@ -158,7 +194,10 @@ describe("getHfClient({ verify: true })", () => {
     server.enqueue({ status: 429, headers: { "retry-after": "1" }, pathPrefix: "/api/whoami-v2" });
     const before = server.whoamiCalls;
     const started = Date.now();
-    const secrets = createHfSecrets({ provider: createMemoryProvider({ secrets: { HF_TOKEN: token } }), hubUrl: server.url });
+    const secrets = createHfSecrets({
+      provider: createMemoryProvider({ secrets: { HF_TOKEN: token } }),
+      hubUrl: server.url,
+    });
     const info = await secrets.whoami();
     expect(info.role).toBe("read");
     expect(server.whoamiCalls - before).toBe(2);
@@ -191,7 +230,9 @@ describe("getHfToken and the default chain", () => {
       provider: chain(fromEnv({ env: { HF_TOKEN: "  " } })),
     }).catch((e: unknown) => e as Error);
     expect(error.message).toContain('No provider had "HF_TOKEN"');
-    expect(error.message).toContain('HF_TOKEN is set but holds only whitespace or line breaks, which means "no token"');
+    expect(error.message).toContain(
+      'HF_TOKEN is set but holds only whitespace or line breaks, which means "no token"',
+    );
   });
 });
 
@@ -200,7 +241,9 @@ describe("leak canary: env → cached → chain → getHfClient", () => {
     const canary = makeTestToken();
     const env = { HF_TOKEN: canary };
     const captured: unknown[] = [];
-    const provider = cached(chain(createMemoryProvider({ name: "empty" }), fromEnv({ env })), { onEvent: (e) => captured.push(e) });
+    const provider = cached(chain(createMemoryProvider({ name: "empty" }), fromEnv({ env })), {
+      onEvent: (e) => captured.push(e),
+    });
     const secrets = createHfSecrets({
       provider,
       hubUrl: server.url,
@@ -219,7 +262,11 @@ describe("leak canary: env → cached → chain → getHfClient", () => {
     const errors = captured.filter((c) => c instanceof Error);
     expect(errors.length).toBe(4);
     const text = captured
-      .map((c) => (c instanceof Error ? errorText(c) : `${inspect(c, { showHidden: true, depth: Number.POSITIVE_INFINITY })}\n${safeJson(c)}`))
+      .map((c) =>
+        c instanceof Error
+          ? errorText(c)
+          : `${inspect(c, { showHidden: true, depth: Number.POSITIVE_INFINITY })}\n${safeJson(c)}`,
+      )
       .join("\n");
     expectNoSecret(text, canary, "captured objects, events and errors");
     server.revokeToken(canary);

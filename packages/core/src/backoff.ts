@@ -35,7 +35,10 @@ const HTTP_DATE =
  * (`"Wed, 21 Oct 2015 07:28:00 GMT"`) — into milliseconds from `nowMs`. Returns `undefined` for a missing or
  * malformed header and `0` for a date in the past. Bounded work on any input.
  */
-export function parseRetryAfter(header: string | null | undefined, nowMs: number = Date.now()): number | undefined {
+export function parseRetryAfter(
+  header: string | null | undefined,
+  nowMs: number = Date.now(),
+): number | undefined {
   if (typeof header !== "string" || header.length === 0 || header.length > MAX_RETRY_AFTER_HEADER_LENGTH) {
     return undefined;
   }

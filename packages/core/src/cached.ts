@@ -171,7 +171,10 @@ class CachedProvider implements CachedSecretProvider {
     this.#maxStaleMs = nonNegative(options.maxStaleMs, DEFAULTS.maxStaleMs, "maxStaleMs");
     this.#expirySkewMs = nonNegative(options.expirySkewMs, DEFAULTS.expirySkewMs, "expirySkewMs");
     this.#timeoutMs = positive(options.timeoutMs, DEFAULTS.timeoutMs, "timeoutMs");
-    this.#attempts = Math.max(1, Math.floor(positive(options.retry?.attempts, DEFAULTS.attempts, "retry.attempts")));
+    this.#attempts = Math.max(
+      1,
+      Math.floor(positive(options.retry?.attempts, DEFAULTS.attempts, "retry.attempts")),
+    );
     this.#retryBackoff = {
       baseDelayMs: nonNegative(options.retry?.baseDelayMs, DEFAULTS.retryBaseMs, "retry.baseDelayMs"),
       maxDelayMs: nonNegative(options.retry?.maxDelayMs, DEFAULTS.retryCapMs, "retry.maxDelayMs"),
@@ -182,8 +185,16 @@ class CachedProvider implements CachedSecretProvider {
       "retry.maxRetryAfterMs",
     );
     this.#backgroundBackoff = {
-      baseDelayMs: nonNegative(options.backgroundRetry?.baseDelayMs, DEFAULTS.backgroundBaseMs, "backgroundRetry"),
-      maxDelayMs: nonNegative(options.backgroundRetry?.maxDelayMs, DEFAULTS.backgroundCapMs, "backgroundRetry"),
+      baseDelayMs: nonNegative(
+        options.backgroundRetry?.baseDelayMs,
+        DEFAULTS.backgroundBaseMs,
+        "backgroundRetry",
+      ),
+      maxDelayMs: nonNegative(
+        options.backgroundRetry?.maxDelayMs,
+        DEFAULTS.backgroundCapMs,
+        "backgroundRetry",
+      ),
     };
     this.#forceIntervalMs = nonNegative(
       options.forceRefreshIntervalMs,
@@ -223,7 +234,9 @@ class CachedProvider implements CachedSecretProvider {
 
   peek(name: string): SecretValue | undefined {
     const entry = this.#entries.get(name);
-    return entry !== undefined && (entry.state === FRESH || entry.state === STALE) ? entry.current : undefined;
+    return entry !== undefined && (entry.state === FRESH || entry.state === STALE)
+      ? entry.current
+      : undefined;
   }
 
   invalidate(name?: string): void {
@@ -256,7 +269,8 @@ class CachedProvider implements CachedSecretProvider {
       if (this.events.wantsHit) this.#emitHit(entry);
       return entry.current!;
     }
-    const flight = entry.inflight ?? this.#startFlight(entry, entry.state === EXPIRED ? "expired" : undefined, false);
+    const flight =
+      entry.inflight ?? this.#startFlight(entry, entry.state === EXPIRED ? "expired" : undefined, false);
     return this.#await(flight.promise, options?.signal);
   }
 
@@ -377,7 +391,8 @@ class CachedProvider implements CachedSecretProvider {
     // An older flight that finishes after a newer one must not overwrite the newer value.
     if (seq < entry.appliedSeq) return value;
     const now = this.#clock.now();
-    const hardLimit = value.expiresAt === undefined ? Number.POSITIVE_INFINITY : value.expiresAt - this.#expirySkewMs;
+    const hardLimit =
+      value.expiresAt === undefined ? Number.POSITIVE_INFINITY : value.expiresAt - this.#expirySkewMs;
     if (hardLimit <= now) {
       throw new SecretProviderError({
         code: "EXPIRED",
@@ -472,7 +487,12 @@ class CachedProvider implements CachedSecretProvider {
 
   #scheduleBackgroundRetry(entry: Entry, error: SecretProviderError): void {
     if (entry.retryTimer !== undefined) return;
-    let delay = fullJitterDelay(entry.backgroundFailures - 1, this.#backgroundBackoff, this.#random, this.#jitter);
+    let delay = fullJitterDelay(
+      entry.backgroundFailures - 1,
+      this.#backgroundBackoff,
+      this.#random,
+      this.#jitter,
+    );
     if (error.retryAfterMs !== undefined) delay = Math.max(delay, error.retryAfterMs);
     entry.retryTimer = this.#clock.setTimer(() => {
       entry.retryTimer = undefined;
@@ -482,7 +502,8 @@ class CachedProvider implements CachedSecretProvider {
 
   #onRefreshDue(entry: Entry): void {
     entry.refreshTimer = undefined;
-    if (entry.inflight === undefined && entry.retryTimer === undefined) this.#startFlight(entry, "ahead", true);
+    if (entry.inflight === undefined && entry.retryTimer === undefined)
+      this.#startFlight(entry, "ahead", true);
   }
 
   #onFreshEnd(entry: Entry): void {
@@ -508,9 +529,10 @@ class CachedProvider implements CachedSecretProvider {
       name: entry.name,
       provider: entry.value.provider,
       location: entry.value.location,
-      reason: entry.value.expiresAt !== undefined && entry.staleUntil >= entry.value.expiresAt - this.#expirySkewMs
-        ? "expires-at"
-        : "max-stale",
+      reason:
+        entry.value.expiresAt !== undefined && entry.staleUntil >= entry.value.expiresAt - this.#expirySkewMs
+          ? "expires-at"
+          : "max-stale",
     });
     this.#drop(entry);
     if (entry.inflight === undefined) this.#forget(entry);
@@ -670,12 +692,14 @@ function invalidOption(option: string, requirement: string): SecretProviderError
 
 function positive(value: number | undefined, fallback: number, option: string): number {
   if (value === undefined) return fallback;
-  if (typeof value !== "number" || Number.isNaN(value) || value <= 0) throw invalidOption(option, "must be a number > 0");
+  if (typeof value !== "number" || Number.isNaN(value) || value <= 0)
+    throw invalidOption(option, "must be a number > 0");
   return value;
 }
 
 function nonNegative(value: number | undefined, fallback: number, option: string): number {
   if (value === undefined) return fallback;
-  if (typeof value !== "number" || Number.isNaN(value) || value < 0) throw invalidOption(option, "must be a number >= 0");
+  if (typeof value !== "number" || Number.isNaN(value) || value < 0)
+    throw invalidOption(option, "must be a number >= 0");
   return value;
 }

@@ -66,10 +66,14 @@ export const DEFAULT_CHAIN: readonly ChainEntry[] = ["env", "dotenv", "hf-cli"];
 
 const TOP_LEVEL: OptionsSchema = {
   $schema: { type: "string" },
-  environments: { type: "object", required: true, description: "environment name → { chain, policy, cache }" },
+  environments: {
+    type: "object",
+    required: true,
+    description: "environment name → { chain, policy, cache }",
+  },
 };
 const ENVIRONMENT: OptionsSchema = {
-  chain: { type: "unknown", required: true, description: "providers in order, e.g. [\"env\", \"aws\"]" },
+  chain: { type: "unknown", required: true, description: 'providers in order, e.g. ["env", "aws"]' },
   policy: { type: "object" },
   cache: { type: "object" },
 };
@@ -113,8 +117,10 @@ export function validateConfig(raw: unknown, file?: string): HfSecretsConfig {
     }
     const entries = chain.map((entry, index) => validateChainEntry(entry, file, `${path}.chain[${index}]`));
     const out: { chain: ChainEntry[]; policy?: PolicyConfig; cache?: CacheConfig } = { chain: entries };
-    if (env.policy !== undefined) out.policy = validateOptions(env.policy, POLICY, { file, path: `${path}.policy` });
-    if (env.cache !== undefined) out.cache = validateOptions(env.cache, CACHE, { file, path: `${path}.cache` });
+    if (env.policy !== undefined)
+      out.policy = validateOptions(env.policy, POLICY, { file, path: `${path}.policy` });
+    if (env.cache !== undefined)
+      out.cache = validateOptions(env.cache, CACHE, { file, path: `${path}.cache` });
     environments[name] = out;
   }
   return { environments };
@@ -123,7 +129,8 @@ export function validateConfig(raw: unknown, file?: string): HfSecretsConfig {
 function validateChainEntry(entry: unknown, file: string | undefined, path: string): ChainEntry {
   const site = { file, path };
   if (typeof entry === "string") {
-    if (!PROVIDER_NAME.test(entry)) throw configError(site, path, `"${entry.slice(0, 60)}" is not a provider name`);
+    if (!PROVIDER_NAME.test(entry))
+      throw configError(site, path, `"${entry.slice(0, 60)}" is not a provider name`);
     return entry;
   }
   if (!isPlainObject(entry)) throw configError(site, path, 'must be a provider name or { "provider": ... }');
@@ -187,11 +194,16 @@ export async function readConfigFile(file: string): Promise<HfSecretsConfig> {
         : "Fix the module so that it loads, and export the config as default.",
     });
   }
-  const config = module.default && typeof module.default === "object" && "default" in module.default
-    ? (module.default as { default: unknown }).default
-    : module.default;
+  const config =
+    module.default && typeof module.default === "object" && "default" in module.default
+      ? (module.default as { default: unknown }).default
+      : module.default;
   if (config === undefined) {
-    throw configError({ file, path: "default export" }, "default export", "is missing: `export default defineConfig({...})`");
+    throw configError(
+      { file, path: "default export" },
+      "default export",
+      "is missing: `export default defineConfig({...})`",
+    );
   }
   return validateConfig(config, file);
 }

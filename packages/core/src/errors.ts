@@ -170,7 +170,8 @@ export class AggregateSecretError extends SecretProviderError {
   constructor(secretName: string, errors: readonly SecretProviderError[], provider = "chain") {
     const attempts = errors.map(attemptFromError);
     const lines = attempts.map(
-      (a) => `  - ${a.provider}${a.location ? ` (${a.location})` : ""}: ${a.reason}${a.fix ? ` Fix: ${a.fix}` : ""}`,
+      (a) =>
+        `  - ${a.provider}${a.location ? ` (${a.location})` : ""}: ${a.reason}${a.fix ? ` Fix: ${a.fix}` : ""}`,
     );
     const allTryNext = errors.every((e) => e.tryNext);
     super({
@@ -238,7 +239,8 @@ export function toSafeCause(error: unknown): Error {
   if (SecretProviderError.isInstance(error)) return error;
   const source = (typeof error === "object" && error !== null ? error : {}) as Record<string, unknown>;
   const name = typeof source.name === "string" ? source.name : "Error";
-  const rawMessage = typeof source.message === "string" ? source.message : typeof error === "string" ? error : "";
+  const rawMessage =
+    typeof source.message === "string" ? source.message : typeof error === "string" ? error : "";
   const safe = new Error(rawMessage.slice(0, MAX_CAUSE_MESSAGE));
   safe.name = name;
   const code = source.code ?? source.Code;

@@ -12,7 +12,9 @@ export class SecretEventEmitter implements SecretEventSource {
   /** @inheritDoc */
   on<K extends SecretEventType | "*">(
     type: K,
-    listener: SecretEventListener<K extends SecretEventType ? Extract<SecretEvent, { type: K }> : SecretEvent>,
+    listener: SecretEventListener<
+      K extends SecretEventType ? Extract<SecretEvent, { type: K }> : SecretEvent
+    >,
   ): () => void {
     let set = this.#byType.get(type);
     if (!set) {

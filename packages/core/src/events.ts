@@ -120,6 +120,8 @@ export interface SecretEventSource {
   /** Subscribes to one event type, or `"*"` for every event; returns the unsubscribe function. */
   on<K extends SecretEventType | "*">(
     type: K,
-    listener: SecretEventListener<K extends SecretEventType ? Extract<SecretEvent, { type: K }> : SecretEvent>,
+    listener: SecretEventListener<
+      K extends SecretEventType ? Extract<SecretEvent, { type: K }> : SecretEvent
+    >,
   ): () => void;
 }

@@ -4,8 +4,8 @@ export { type ChainedSecretProvider, chain } from "./chain.js";
 export { type Clock, sleep, systemClock, type TimerHandle, type TimerOptions } from "./clock.js";
 export {
   type CacheConfig,
-  CONFIG_FILE_NAMES,
   type ChainEntry,
+  CONFIG_FILE_NAMES,
   DEFAULT_CHAIN,
   defineConfig,
   type EnvironmentConfig,

@@ -10,13 +10,20 @@ export function jsonErrorPosition(text: string): number {
   const ws = () => {
     while (i < n && (text[i] === " " || text[i] === "\t" || text[i] === "\n" || text[i] === "\r")) i++;
   };
-  const literal = (word: string) => (text.startsWith(word, i) ? ((i += word.length), true) : false);
+  const literal = (word: string) => {
+    if (!text.startsWith(word, i)) return false;
+    i += word.length;
+    return true;
+  };
   const string = (): boolean => {
     if (text[i] !== '"') return false;
     i++;
     while (i < n) {
       const c = text.charCodeAt(i);
-      if (c === 0x22) return (i++, true);
+      if (c === 0x22) {
+        i++;
+        return true;
+      }
       if (c < 0x20) return false;
       if (c === 0x5c) {
         const e = text[i + 1];
@@ -62,7 +69,7 @@ export function jsonErrorPosition(text: string): number {
     for (;;) {
       ws();
       const top = stack[stack.length - 1];
-      if (top === undefined) return i < n ? i : n;
+      if (top === undefined) return Math.min(i, n);
       if (text[i] === (top === "{" ? "}" : "]")) {
         stack.pop();
         i++;

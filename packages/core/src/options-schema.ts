@@ -60,7 +60,11 @@ export function validateOptions(
   }
   for (const [key, spec] of Object.entries(schema)) {
     if (spec.required && out[key] === undefined) {
-      throw configError(site, joinPath(site.path, key), `is required${spec.description ? `: ${spec.description}` : ""}`);
+      throw configError(
+        site,
+        joinPath(site.path, key),
+        `is required${spec.description ? `: ${spec.description}` : ""}`,
+      );
     }
   }
   return out;
@@ -88,7 +92,8 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 function checkType(field: unknown, spec: OptionSpec, site: ValidationSite, path: string): void {
   switch (spec.type) {
     case "string":
-      if (typeof field !== "string") throw configError(site, path, `must be a string, got ${describeType(field)}`);
+      if (typeof field !== "string")
+        throw configError(site, path, `must be a string, got ${describeType(field)}`);
       if (spec.enum && !spec.enum.includes(field)) {
         throw configError(site, path, `must be one of ${spec.enum.map((v) => `"${v}"`).join(", ")}`);
       }
@@ -100,7 +105,8 @@ function checkType(field: unknown, spec: OptionSpec, site: ValidationSite, path:
       if (spec.min !== undefined && field < spec.min) throw configError(site, path, `must be >= ${spec.min}`);
       return;
     case "boolean":
-      if (typeof field !== "boolean") throw configError(site, path, `must be true or false, got ${describeType(field)}`);
+      if (typeof field !== "boolean")
+        throw configError(site, path, `must be true or false, got ${describeType(field)}`);
       return;
     case "string[]":
       if (!Array.isArray(field) || field.some((item) => typeof item !== "string")) {
@@ -109,12 +115,17 @@ function checkType(field: unknown, spec: OptionSpec, site: ValidationSite, path:
       if (spec.enum) {
         const bad = (field as string[]).find((item) => !spec.enum!.includes(item));
         if (bad !== undefined) {
-          throw configError(site, path, `contains "${bad}"; allowed: ${spec.enum.map((v) => `"${v}"`).join(", ")}`);
+          throw configError(
+            site,
+            path,
+            `contains "${bad}"; allowed: ${spec.enum.map((v) => `"${v}"`).join(", ")}`,
+          );
         }
       }
       return;
     case "object":
-      if (!isPlainObject(field)) throw configError(site, path, `must be an object, got ${describeType(field)}`);
+      if (!isPlainObject(field))
+        throw configError(site, path, `must be an object, got ${describeType(field)}`);
       return;
     case "unknown":
       return;

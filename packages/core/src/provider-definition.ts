@@ -31,7 +31,10 @@ export interface ProviderDefinition {
   /** The options a config entry may carry (besides `provider`). */
   readonly options: OptionsSchema;
   /** Builds the provider from validated options. */
-  create(options: Record<string, unknown>, context: ProviderContext): SecretProvider | Promise<SecretProvider>;
+  create(
+    options: Record<string, unknown>,
+    context: ProviderContext,
+  ): SecretProvider | Promise<SecretProvider>;
 }
 
 /** Declares a provider definition with full typing (an identity function). */

@@ -5,14 +5,15 @@ import { SecretProviderError } from "./errors.js";
 import type { ProviderDefinition } from "./provider-definition.js";
 
 /** Short provider names and the packages that implement them, with what else must be installed. */
-export const BUILTIN_PROVIDERS: Readonly<Record<string, { packageName: string; peers: readonly string[] }>> = {
-  env: { packageName: "@hf-secrets/env", peers: [] },
-  dotenv: { packageName: "@hf-secrets/dotenv", peers: [] },
-  "hf-cli": { packageName: "@hf-secrets/hf-cli", peers: [] },
-  aws: { packageName: "@hf-secrets/aws", peers: ["@aws-sdk/client-secrets-manager"] },
-  azure: { packageName: "@hf-secrets/azure", peers: ["@azure/keyvault-secrets", "@azure/identity"] },
-  kubernetes: { packageName: "@hf-secrets/kubernetes", peers: ["@kubernetes/client-node"] },
-};
+export const BUILTIN_PROVIDERS: Readonly<Record<string, { packageName: string; peers: readonly string[] }>> =
+  {
+    env: { packageName: "@hf-secrets/env", peers: [] },
+    dotenv: { packageName: "@hf-secrets/dotenv", peers: [] },
+    "hf-cli": { packageName: "@hf-secrets/hf-cli", peers: [] },
+    aws: { packageName: "@hf-secrets/aws", peers: ["@aws-sdk/client-secrets-manager"] },
+    azure: { packageName: "@hf-secrets/azure", peers: ["@azure/keyvault-secrets", "@azure/identity"] },
+    kubernetes: { packageName: "@hf-secrets/kubernetes", peers: ["@kubernetes/client-node"] },
+  };
 
 /** Imports a module by specifier; the default is the runtime's dynamic `import()`. Tests replace it. */
 export type ModuleImporter = (specifier: string) => Promise<unknown>;
@@ -29,14 +30,17 @@ export async function loadProviderDefinition(
   options: { cwd?: string; importer?: ModuleImporter; where?: string } = {},
 ): Promise<ProviderDefinition> {
   const builtin = Object.hasOwn(BUILTIN_PROVIDERS, name) ? BUILTIN_PROVIDERS[name] : undefined;
-  const isPackageName = /^(@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*$/.test(name) && (name.startsWith("@") || name.includes("-"));
+  const isPackageName =
+    /^(@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*$/.test(name) && (name.startsWith("@") || name.includes("-"));
   if (!builtin && !isPackageName) {
     throw new SecretProviderError({
       code: "INVALID_CONFIGURATION",
       provider: "config",
       location: options.where,
       message: `Unknown provider "${name}"${options.where ? ` at ${options.where}` : ""}.`,
-      fix: `Use one of ${Object.keys(BUILTIN_PROVIDERS).map((n) => `"${n}"`).join(", ")}, or the npm package name of a third-party provider.`,
+      fix: `Use one of ${Object.keys(BUILTIN_PROVIDERS)
+        .map((n) => `"${n}"`)
+        .join(", ")}, or the npm package name of a third-party provider.`,
     });
   }
   const packageName = builtin?.packageName ?? name;

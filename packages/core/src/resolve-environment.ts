@@ -63,7 +63,9 @@ export interface ResolvedEnvironment {
  * A denied provider listed in a config chain is a `POLICY_VIOLATION` at once; with the default chain (no
  * config), denied members are left out and reported in `excluded`.
  */
-export async function resolveEnvironment(options: ResolveEnvironmentOptions = {}): Promise<ResolvedEnvironment> {
+export async function resolveEnvironment(
+  options: ResolveEnvironmentOptions = {},
+): Promise<ResolvedEnvironment> {
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
   const loaded = await loadFromOptions(options, cwd, env);

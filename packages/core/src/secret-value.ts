@@ -18,6 +18,7 @@ export function createSecretValue(init: SecretValueInit): SecretValue {
   if (init.version !== undefined) value.version = init.version;
   if (init.expiresAt !== undefined) value.expiresAt = init.expiresAt;
   if (init.stale) value.stale = true;
-  if (init.warnings !== undefined && init.warnings.length > 0) value.warnings = Object.freeze([...init.warnings]);
+  if (init.warnings !== undefined && init.warnings.length > 0)
+    value.warnings = Object.freeze([...init.warnings]);
   return Object.freeze(value);
 }

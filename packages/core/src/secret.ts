@@ -74,6 +74,10 @@ export class Secret {
 
   /** True for a Secret from any installed copy of `@hf-secrets/core` (ESM, CJS or a duplicate). */
   static isSecret(value: unknown): value is Secret {
-    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[SECRET_MARKER] === true;
+    return (
+      typeof value === "object" &&
+      value !== null &&
+      (value as Record<symbol, unknown>)[SECRET_MARKER] === true
+    );
   }
 }

@@ -1,5 +1,10 @@
 import type { SecretProvider, SecretValue } from "./contract.js";
-import { type ResolutionAttempt, type SecretProviderError, toSecretProviderError } from "./errors.js";
+import {
+  AggregateSecretError,
+  type ResolutionAttempt,
+  type SecretProviderError,
+  toSecretProviderError,
+} from "./errors.js";
 
 /** One provider's answer in a {@link traceResolution}. */
 export interface TracedAttempt extends ResolutionAttempt {
@@ -29,7 +34,10 @@ export interface ResolutionTrace {
  * Asks **every** provider of a chain for `name` (a chain stops at the first answer) and reports what each said,
  * which one the chain would use, and which answers are shadowed. The doctor and `npm start` print this.
  */
-export async function traceResolution(providers: readonly SecretProvider[], name: string): Promise<ResolutionTrace> {
+export async function traceResolution(
+  providers: readonly SecretProvider[],
+  name: string,
+): Promise<ResolutionTrace> {
   const attempts: TracedAttempt[] = [];
   let winner: SecretValue | undefined;
   let error: SecretProviderError | undefined;
@@ -72,5 +80,10 @@ export async function traceResolution(providers: readonly SecretProvider[], name
       });
     }
   }
+  if (!decided)
+    error = new AggregateSecretError(
+      name,
+      attempts.map((a) => a.error!),
+    );
   return { name, attempts, winner, error };
 }

@@ -1,8 +1,13 @@
-import { createFakeClock, createFaultyProvider, createMemoryProvider, makeTestToken } from "@hf-secrets/testing";
+import {
+  createFakeClock,
+  createFaultyProvider,
+  createMemoryProvider,
+  makeTestToken,
+} from "@hf-secrets/testing";
 import { describe, expect, it } from "vitest";
 import { cached } from "../src/cached.js";
-import type { SecretEvent } from "../src/events.js";
 import { SecretProviderError } from "../src/errors.js";
+import type { SecretEvent } from "../src/events.js";
 import { createSecretValue } from "../src/secret-value.js";
 
 const MIN = 60_000;
@@ -136,7 +141,11 @@ describe("cached(): TTL and refresh-ahead", () => {
 
   it("refreshes before a backend expiresAt, not only at the TTL", async () => {
     const clock = createFakeClock();
-    const backend = createMemoryProvider({ secrets: { HF_TOKEN: makeTestToken() }, clock, expiresInMs: 2 * MIN });
+    const backend = createMemoryProvider({
+      secrets: { HF_TOKEN: makeTestToken() },
+      clock,
+      expiresInMs: 2 * MIN,
+    });
     const cache = cached(backend, { clock, ttlMs: 60 * MIN, expirySkewMs: 5_000, random: () => 0 });
     await cache.getSecret("HF_TOKEN");
     // Lifetime = 2 min − 5 s skew = 115 s; refresh at 0.8 of it.
@@ -177,9 +186,19 @@ describe("cached(): stale-if-error", () => {
 
   it("never serves a value past its backend expiresAt, even when stale is allowed", async () => {
     const clock = createFakeClock();
-    const backend = createMemoryProvider({ secrets: { HF_TOKEN: makeTestToken() }, clock, expiresInMs: 3 * MIN });
+    const backend = createMemoryProvider({
+      secrets: { HF_TOKEN: makeTestToken() },
+      clock,
+      expiresInMs: 3 * MIN,
+    });
     const faulty = createFaultyProvider(backend, { clock });
-    const cache = cached(faulty, { clock, ttlMs: MIN, maxStaleMs: 60 * MIN, expirySkewMs: 0, retry: { attempts: 1 } });
+    const cache = cached(faulty, {
+      clock,
+      ttlMs: MIN,
+      maxStaleMs: 60 * MIN,
+      expirySkewMs: 0,
+      retry: { attempts: 1 },
+    });
     await cache.getSecret("HF_TOKEN");
     faulty.startOutage("TRANSIENT");
     await clock.advance(3 * MIN - 1);
@@ -241,7 +260,10 @@ describe("cached(): retries and backoff", () => {
   it("does not wait in a call for a Retry-After longer than maxRetryAfterMs", async () => {
     const t = setup({ retry: { attempts: 3, maxRetryAfterMs: 1_000 } });
     t.faulty.enqueue({ code: "THROTTLED", retryAfterMs: 60_000 });
-    await expect(t.cache.getSecret("HF_TOKEN")).rejects.toMatchObject({ code: "THROTTLED", retryAfterMs: 60_000 });
+    await expect(t.cache.getSecret("HF_TOKEN")).rejects.toMatchObject({
+      code: "THROTTLED",
+      retryAfterMs: 60_000,
+    });
     expect(t.faulty.callTimes.length).toBe(1);
   });
 
@@ -290,7 +312,9 @@ describe("cached(): forceRefresh", () => {
     await warm;
     const rotated = makeTestToken();
     backend.set("HF_TOKEN", rotated);
-    const forced = Promise.all(Array.from({ length: 50 }, () => cache.getSecret("HF_TOKEN", { forceRefresh: true })));
+    const forced = Promise.all(
+      Array.from({ length: 50 }, () => cache.getSecret("HF_TOKEN", { forceRefresh: true })),
+    );
     await clock.advance(100);
     const values = await forced;
     expect(backend.callsFor("HF_TOKEN")).toBe(2);

@@ -5,13 +5,22 @@ import type { SecretProvider } from "../src/contract.js";
 import { AggregateSecretError, SecretNotFoundError, SecretProviderError } from "../src/errors.js";
 import { traceResolution } from "../src/trace.js";
 
-function failing(name: string, code: "ACCESS_DENIED" | "INVALID_CONFIGURATION" | "TRANSIENT"): SecretProvider & { calls: number } {
+function failing(
+  name: string,
+  code: "ACCESS_DENIED" | "INVALID_CONFIGURATION" | "TRANSIENT",
+): SecretProvider & { calls: number } {
   const provider = {
     name,
     calls: 0,
     async getSecret(): Promise<never> {
       provider.calls++;
-      throw new SecretProviderError({ code, provider: name, location: `${name}:x`, message: `${code} from ${name}.`, fix: `Fix ${name}.` });
+      throw new SecretProviderError({
+        code,
+        provider: name,
+        location: `${name}:x`,
+        message: `${code} from ${name}.`,
+        fix: `Fix ${name}.`,
+      });
     },
   };
   return provider;
@@ -57,7 +66,10 @@ describe("chain()", () => {
   it("falls through a nested chain that has nothing", async () => {
     const token = makeTestToken();
     const nested = chain(createMemoryProvider({ name: "a" }));
-    const value = await chain(nested, createMemoryProvider({ name: "b", secrets: { HF_TOKEN: token } })).getSecret("HF_TOKEN");
+    const value = await chain(
+      nested,
+      createMemoryProvider({ name: "b", secrets: { HF_TOKEN: token } }),
+    ).getSecret("HF_TOKEN");
     expect(value.value.reveal()).toBe(token);
   });
 
@@ -98,7 +110,13 @@ describe("traceResolution()", () => {
   });
 
   it("reports the stopping error as the chain's error", async () => {
-    const trace = await traceResolution([failing("aws", "ACCESS_DENIED"), createMemoryProvider({ name: "env", secrets: { HF_TOKEN: makeTestToken() } })], "HF_TOKEN");
+    const trace = await traceResolution(
+      [
+        failing("aws", "ACCESS_DENIED"),
+        createMemoryProvider({ name: "env", secrets: { HF_TOKEN: makeTestToken() } }),
+      ],
+      "HF_TOKEN",
+    );
     expect(trace.winner).toBeUndefined();
     expect(trace.error?.code).toBe("ACCESS_DENIED");
     expect(trace.attempts[1]?.outcome).toBe("answered");

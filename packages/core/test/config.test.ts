@@ -18,19 +18,39 @@ describe("config files", () => {
     const dir = await tempDir();
     await writeFile(
       join(dir, "hf-secrets.config.json"),
-      JSON.stringify({ environments: { production: { chain: ["env", { provider: "aws", secretId: "prod/hf" }], policy: { tokenRole: ["read"] } } } }),
+      JSON.stringify({
+        environments: {
+          production: {
+            chain: ["env", { provider: "aws", secretId: "prod/hf" }],
+            policy: { tokenRole: ["read"] },
+          },
+        },
+      }),
     );
     const loaded = await loadConfig({ cwd: dir, env: {} });
     expect(loaded?.file).toBe(join(dir, "hf-secrets.config.json"));
-    expect(loaded?.config.environments.production?.chain).toEqual(["env", { provider: "aws", secretId: "prod/hf" }]);
+    expect(loaded?.config.environments.production?.chain).toEqual([
+      "env",
+      { provider: "aws", secretId: "prod/hf" },
+    ]);
   });
 
   it("loads YAML and defineConfig() modules", async () => {
     const dir = await tempDir();
-    await writeFile(join(dir, "hf-secrets.config.yaml"), "environments:\n  staging:\n    chain: [env]\n    cache: { ttlMs: 1000 }\n");
-    expect((await readConfigFile(join(dir, "hf-secrets.config.yaml"))).environments.staging?.cache).toEqual({ ttlMs: 1000 });
-    await writeFile(join(dir, "hf-secrets.config.mjs"), "export default { environments: { development: { chain: ['env'] } } };\n");
-    expect((await readConfigFile(join(dir, "hf-secrets.config.mjs"))).environments.development?.chain).toEqual(["env"]);
+    await writeFile(
+      join(dir, "hf-secrets.config.yaml"),
+      "environments:\n  staging:\n    chain: [env]\n    cache: { ttlMs: 1000 }\n",
+    );
+    expect((await readConfigFile(join(dir, "hf-secrets.config.yaml"))).environments.staging?.cache).toEqual({
+      ttlMs: 1000,
+    });
+    await writeFile(
+      join(dir, "hf-secrets.config.mjs"),
+      "export default { environments: { development: { chain: ['env'] } } };\n",
+    );
+    expect(
+      (await readConfigFile(join(dir, "hf-secrets.config.mjs"))).environments.development?.chain,
+    ).toEqual(["env"]);
   });
 
   it("returns undefined when there is no config file", async () => {
@@ -41,7 +61,10 @@ describe("config files", () => {
     const dir = await tempDir();
     const file = join(dir, "hf-secrets.config.json");
     const pasted = `hf_${"Q".repeat(34)}`;
-    await writeFile(file, `{\n  "environments": {\n    "development": { "chain": ["env"] "token": "${pasted}" }\n  }\n}\n`);
+    await writeFile(
+      file,
+      `{\n  "environments": {\n    "development": { "chain": ["env"] "token": "${pasted}" }\n  }\n}\n`,
+    );
     const error = await loadConfig({ cwd: dir, env: {} }).catch((e: unknown) => e as Error);
     expect((error as Error).message).toBe(
       `[hf-secrets] [config] ${file} is not valid JSON at line 3, column 39. Fix: Fix the JSON syntax (a missing comma or quote, or a trailing comma).`,
@@ -57,22 +80,32 @@ describe("config files", () => {
   });
 
   it("names the file and the path of an unknown key, with a suggestion", () => {
-    expect(() => validateConfig({ environments: { production: { chian: ["env"] } } }, "/app/hf-secrets.config.json")).toThrow(
+    expect(() =>
+      validateConfig({ environments: { production: { chian: ["env"] } } }, "/app/hf-secrets.config.json"),
+    ).toThrow(
       '[hf-secrets] [config] /app/hf-secrets.config.json: "environments.production.chian" is not a known option (did you mean "chain"?)',
     );
   });
 
   it("names the path of a wrong type", () => {
-    expect(() => validateConfig({ environments: { production: { chain: ["env"], policy: { tokenRole: "read" } } } }, "c.json")).toThrow(
-      '"environments.production.policy.tokenRole" must be an array of strings, got a string',
+    expect(() =>
+      validateConfig(
+        { environments: { production: { chain: ["env"], policy: { tokenRole: "read" } } } },
+        "c.json",
+      ),
+    ).toThrow('"environments.production.policy.tokenRole" must be an array of strings, got a string');
+    expect(() =>
+      validateConfig(
+        { environments: { production: { chain: ["env"], policy: { tokenRole: ["owner"] } } } },
+        "c.json",
+      ),
+    ).toThrow('contains "owner"; allowed: "read", "write", "fineGrained", "admin"');
+    expect(() => validateConfig({ environments: { production: { chain: [] } } }, "c.json")).toThrow(
+      "must be a non-empty array",
     );
-    expect(() => validateConfig({ environments: { production: { chain: ["env"], policy: { tokenRole: ["owner"] } } } }, "c.json")).toThrow(
-      'contains "owner"; allowed: "read", "write", "fineGrained", "admin"',
-    );
-    expect(() => validateConfig({ environments: { production: { chain: [] } } }, "c.json")).toThrow("must be a non-empty array");
-    expect(() => validateConfig({ environments: { production: { chain: [{ secretId: "x" }] } } }, "c.json")).toThrow(
-      '"environments.production.chain[0].provider" is required',
-    );
+    expect(() =>
+      validateConfig({ environments: { production: { chain: [{ secretId: "x" }] } } }, "c.json"),
+    ).toThrow('"environments.production.chain[0].provider" is required');
     expect(() => validateConfig([], "c.json")).toThrow("must be an object, got an array");
   });
 

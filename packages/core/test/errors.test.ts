@@ -18,7 +18,9 @@ describe("errors", () => {
       message: 'Access to "prod/hf" was denied.',
       fix: "Grant secretsmanager:GetSecretValue.",
     });
-    expect(error.message).toBe('[hf-secrets] [aws] Access to "prod/hf" was denied. Fix: Grant secretsmanager:GetSecretValue.');
+    expect(error.message).toBe(
+      '[hf-secrets] [aws] Access to "prod/hf" was denied. Fix: Grant secretsmanager:GetSecretValue.',
+    );
     expect(error.tryNext).toBe(false);
     expect(error.transient).toBe(false);
   });
@@ -39,7 +41,12 @@ describe("errors", () => {
       response: { body: token },
       code: "EUNAVAILABLE",
     });
-    const error = new SecretProviderError({ code: "TRANSIENT", provider: "aws", message: "m", cause: sdkError });
+    const error = new SecretProviderError({
+      code: "TRANSIENT",
+      provider: "aws",
+      message: "m",
+      cause: sdkError,
+    });
     const cause = error.cause as Error & { statusCode?: number; code?: string };
     expect(cause.name).toBe("ServiceUnavailable");
     expect(cause.statusCode).toBe(503);
@@ -63,12 +70,25 @@ describe("errors", () => {
 
   it("aggregates attempts with location, reason and fix", () => {
     const error = new AggregateSecretError("HF_TOKEN", [
-      new SecretNotFoundError({ provider: "env", location: "env:HF_TOKEN", message: "HF_TOKEN is not set.", fix: "export HF_TOKEN=..." }),
-      new SecretNotFoundError({ provider: "hf-cli", location: "/home/u/.cache/huggingface/token", message: "No token file.", fix: "Run `hf auth login`." }),
+      new SecretNotFoundError({
+        provider: "env",
+        location: "env:HF_TOKEN",
+        message: "HF_TOKEN is not set.",
+        fix: "export HF_TOKEN=...",
+      }),
+      new SecretNotFoundError({
+        provider: "hf-cli",
+        location: "/home/u/.cache/huggingface/token",
+        message: "No token file.",
+        fix: "Run `hf auth login`.",
+      }),
     ]);
     expect(error.tryNext).toBe(true);
     expect(error.code).toBe("NOT_FOUND");
-    expect(error.attempts.map((a) => [a.provider, a.outcome])).toEqual([["env", "not-found"], ["hf-cli", "not-found"]]);
+    expect(error.attempts.map((a) => [a.provider, a.outcome])).toEqual([
+      ["env", "not-found"],
+      ["hf-cli", "not-found"],
+    ]);
     expect(error.message).toContain('No provider had "HF_TOKEN"');
     expect(error.message).toContain("- env (env:HF_TOKEN): HF_TOKEN is not set. Fix: export HF_TOKEN=...");
     expect(error.message).toContain("Run `hf auth login`.");

@@ -26,10 +26,7 @@ describe("cleanHfToken (huggingface_hub _clean_token)", () => {
         const once = cleanHfToken(raw);
         if (once === undefined) return true;
         return (
-          cleanHfToken(once) === once &&
-          !/[\r\n]/.test(once) &&
-          pythonStrip(once) === once &&
-          once.length > 0
+          cleanHfToken(once) === once && !/[\r\n]/.test(once) && pythonStrip(once) === once && once.length > 0
         );
       }),
       { numRuns: NUM_RUNS },

@@ -14,7 +14,12 @@ function fakeDefinition(name: string, packageName: string, value?: string) {
     options: { secretId: { type: "string" } },
     create: (options): SecretProvider => ({
       name,
-      getSecret: async (secret) => createSecretValue({ value: value ?? makeTestToken(), provider: name, location: `${name}:${String(options.secretId ?? secret)}` }),
+      getSecret: async (secret) =>
+        createSecretValue({
+          value: value ?? makeTestToken(),
+          provider: name,
+          location: `${name}:${String(options.secretId ?? secret)}`,
+        }),
     }),
   });
 }
@@ -27,15 +32,29 @@ const importer: ModuleImporter = async (specifier) => {
     "@hf-secrets/aws": { hfSecretsProvider: fakeDefinition("aws", "@hf-secrets/aws") },
   };
   if (specifier in known) return known[specifier];
-  throw Object.assign(new Error(`Cannot find package '${specifier}' imported from x`), { code: "ERR_MODULE_NOT_FOUND" });
+  throw Object.assign(new Error(`Cannot find package '${specifier}' imported from x`), {
+    code: "ERR_MODULE_NOT_FOUND",
+  });
 };
 
 describe("selectEnvironment", () => {
   it("uses HF_SECRETS_ENV, then NODE_ENV, then development", () => {
-    expect(selectEnvironment(undefined, { HF_SECRETS_ENV: "staging", NODE_ENV: "production" })).toEqual({ name: "staging", source: "HF_SECRETS_ENV" });
-    expect(selectEnvironment(undefined, { NODE_ENV: "production" })).toEqual({ name: "production", source: "NODE_ENV" });
-    expect(selectEnvironment(undefined, { HF_SECRETS_ENV: " ", NODE_ENV: "" })).toEqual({ name: "development", source: "default" });
-    expect(selectEnvironment("test", { HF_SECRETS_ENV: "staging" })).toEqual({ name: "test", source: "option" });
+    expect(selectEnvironment(undefined, { HF_SECRETS_ENV: "staging", NODE_ENV: "production" })).toEqual({
+      name: "staging",
+      source: "HF_SECRETS_ENV",
+    });
+    expect(selectEnvironment(undefined, { NODE_ENV: "production" })).toEqual({
+      name: "production",
+      source: "NODE_ENV",
+    });
+    expect(selectEnvironment(undefined, { HF_SECRETS_ENV: " ", NODE_ENV: "" })).toEqual({
+      name: "development",
+      source: "default",
+    });
+    expect(selectEnvironment("test", { HF_SECRETS_ENV: "staging" })).toEqual({
+      name: "test",
+      source: "option",
+    });
   });
 });
 
@@ -54,7 +73,9 @@ describe("resolveEnvironment", () => {
 
   it("refuses a config chain that lists a provider the policy denies", async () => {
     const config = { environments: { production: { chain: ["dotenv", "aws"] } } };
-    await expect(resolveEnvironment({ config, env: { NODE_ENV: "production" }, importer })).rejects.toMatchObject({
+    await expect(
+      resolveEnvironment({ config, env: { NODE_ENV: "production" }, importer }),
+    ).rejects.toMatchObject({
       code: "POLICY_VIOLATION",
       provider: "dotenv",
     });
@@ -72,12 +93,22 @@ describe("resolveEnvironment", () => {
         production: { chain: [{ provider: "aws", secretId: "prod/hf" }] },
       },
     };
-    const resolved = await resolveEnvironment({ config, env: { HF_SECRETS_ENV: "production" }, importer: spy });
+    const resolved = await resolveEnvironment({
+      config,
+      env: { HF_SECRETS_ENV: "production" },
+      importer: spy,
+    });
     expect(imported).toEqual(["@hf-secrets/aws"]);
     expect((await resolved.provider.getSecret("HF_TOKEN")).location).toBe("aws:prod/hf");
     await expect(
-      resolveEnvironment({ config: { environments: { production: { chain: [{ provider: "aws", secretID: "x" }] } } }, env: { NODE_ENV: "production" }, importer }),
-    ).rejects.toThrow('"environments.production.chain[0].secretID" is not a known option (did you mean "secretId"?)');
+      resolveEnvironment({
+        config: { environments: { production: { chain: [{ provider: "aws", secretID: "x" }] } } },
+        env: { NODE_ENV: "production" },
+        importer,
+      }),
+    ).rejects.toThrow(
+      '"environments.production.chain[0].secretID" is not a known option (did you mean "secretId"?)',
+    );
   });
 
   it("names the package to install when a provider package is missing", async () => {

@@ -51,7 +51,12 @@ describe("Secret", () => {
 
 describe("createSecretValue", () => {
   it("freezes the value, wraps strings, drops undefined fields", () => {
-    const value = createSecretValue({ value: makeTestToken(), provider: "p", location: "p:X", version: undefined });
+    const value = createSecretValue({
+      value: makeTestToken(),
+      provider: "p",
+      location: "p:X",
+      version: undefined,
+    });
     expect(Object.isFrozen(value)).toBe(true);
     expect(Secret.isSecret(value.value)).toBe(true);
     expect("version" in value).toBe(false);

@@ -37,10 +37,14 @@ export interface EnvProviderOptions {
 export function fromEnv(options: EnvProviderOptions = {}): SecretProvider {
   const variableFor = (name: string): readonly string[] => {
     if (name === HF_TOKEN) return options.variable ? [options.variable] : HF_TOKEN_VARIABLES;
-    const mapped = options.variables && Object.hasOwn(options.variables, name) ? options.variables[name] : undefined;
+    const mapped =
+      options.variables && Object.hasOwn(options.variables, name) ? options.variables[name] : undefined;
     return [mapped ?? name];
   };
-  const describe = (name: string) => variableFor(name).map((v) => `env:${v}`).join(", ");
+  const describe = (name: string) =>
+    variableFor(name)
+      .map((v) => `env:${v}`)
+      .join(", ");
 
   return {
     name: ENV_PROVIDER_NAME,

@@ -3,8 +3,8 @@ import {
   cached,
   type GetSecretOptions,
   SecretNotFoundError,
-  SecretProviderError,
   type SecretProvider,
+  type SecretProviderError,
   type SecretValue,
 } from "@hf-secrets/core";
 import { afterEach, describe, expect, it } from "vitest";
@@ -44,7 +44,9 @@ export function makeTestToken(prefix = "hf_", length = 34): string {
 /** Every form of a secret that must never appear in output: plain, base64, base64url and URL-encoded. */
 export function secretForms(value: string): string[] {
   const buffer = Buffer.from(value, "utf8");
-  return [...new Set([value, buffer.toString("base64"), buffer.toString("base64url"), encodeURIComponent(value)])];
+  return [
+    ...new Set([value, buffer.toString("base64"), buffer.toString("base64url"), encodeURIComponent(value)]),
+  ];
 }
 
 /** Everything an error can show: message, stack, causes, aggregated errors, `util.inspect` and JSON. */
@@ -170,7 +172,9 @@ export function describeSecretProviderContract(
       await subject.provider.getSecret(uniqueName("MISSING")).catch((e: unknown) => errors.push(e));
       const aborted = new AbortController();
       aborted.abort();
-      await subject.provider.getSecret(name, { signal: aborted.signal }).catch((e: unknown) => errors.push(e));
+      await subject.provider
+        .getSecret(name, { signal: aborted.signal })
+        .catch((e: unknown) => errors.push(e));
       expect(errors.length).toBe(2);
       for (const error of errors) expectNoSecret(errorText(error), token, "an error");
     });
@@ -214,7 +218,10 @@ export function describeSecretProviderContract(
         const first = makeTestToken();
         const second = makeTestToken();
         await subject.seed(name, first);
-        const wrapped: SecretProvider = { name: subject.provider.name, getSecret: (n, o) => subject.provider.getSecret(n, o) };
+        const wrapped: SecretProvider = {
+          name: subject.provider.name,
+          getSecret: (n, o) => subject.provider.getSecret(n, o),
+        };
         const cache = cached(wrapped, { watch: false, forceRefreshIntervalMs: 0 });
         expect((await cache.getSecret(name)).value.reveal()).toBe(first);
         await subject.update!(name, second);

@@ -67,13 +67,16 @@ export async function startFakeHfServer(): Promise<FakeHfServer> {
   const handle = (req: IncomingMessage, res: ServerResponse, body: string) => {
     const path = (req.url ?? "/").split("?")[0]!;
     const authorization = req.headers.authorization;
-    const record = (status: number) => requests.push({ method: req.method ?? "GET", path, authorization, status });
+    const record = (status: number) =>
+      requests.push({ method: req.method ?? "GET", path, authorization, status });
     const scripted = replies.findIndex((r) => !r.pathPrefix || path.startsWith(r.pathPrefix));
     if (path === "/api/whoami-v2") whoamiCalls++;
     if (scripted >= 0) {
       const reply = replies.splice(scripted, 1)[0]!;
       record(reply.status);
-      return send(res, reply.status, reply.body ?? { error: `scripted ${reply.status}` }, { ...reply.headers });
+      return send(res, reply.status, reply.body ?? { error: `scripted ${reply.status}` }, {
+        ...reply.headers,
+      });
     }
     const token = authorization?.startsWith("Bearer ") ? authorization.slice(7) : undefined;
     const info = token === undefined ? undefined : tokens.get(token);
@@ -94,7 +97,13 @@ export async function startFakeHfServer(): Promise<FakeHfServer> {
             role: info.role,
             createdAt: "2026-01-01T00:00:00.000Z",
             ...(info.role === "fineGrained"
-              ? { fineGrained: { canReadGatedRepos: false, global: info.global ?? [], scoped: info.scoped ?? [] } }
+              ? {
+                  fineGrained: {
+                    canReadGatedRepos: false,
+                    global: info.global ?? [],
+                    scoped: info.scoped ?? [],
+                  },
+                }
               : {}),
           },
         },

@@ -2,8 +2,8 @@ import {
   type Clock,
   type GetSecretOptions,
   type SecretErrorCode,
-  SecretProviderError,
   type SecretProvider,
+  SecretProviderError,
   type SecretValue,
   systemClock,
 } from "@hf-secrets/core";
@@ -39,7 +39,10 @@ export interface FaultyProvider extends SecretProvider {
  * Wraps a provider so that calls fail as scripted: transient errors, 429 with `Retry-After`, access denied, a
  * hang, or an outage that lasts until `recover()`.
  */
-export function createFaultyProvider(inner: SecretProvider, options: FaultyProviderOptions = {}): FaultyProvider {
+export function createFaultyProvider(
+  inner: SecretProvider,
+  options: FaultyProviderOptions = {},
+): FaultyProvider {
   const clock = options.clock ?? systemClock;
   const queue: FaultStep[] = [...(options.script ?? [])];
   const callTimes: number[] = [];

@@ -15,6 +15,11 @@ export {
   type FakeTokenInfo,
   startFakeHfServer,
 } from "./fake-hf-server.js";
-export { createFaultyProvider, type FaultStep, type FaultyProvider, type FaultyProviderOptions } from "./faulty-provider.js";
-export { createMemoryProvider, type MemoryProvider, type MemoryProviderOptions } from "./memory-provider.js";
+export {
+  createFaultyProvider,
+  type FaultStep,
+  type FaultyProvider,
+  type FaultyProviderOptions,
+} from "./faulty-provider.js";
 export { expectLinearTime } from "./linear-time.js";
+export { createMemoryProvider, type MemoryProvider, type MemoryProviderOptions } from "./memory-provider.js";

@@ -98,7 +98,10 @@ export function createMemoryProvider(options: MemoryProviderOptions = {}): Memor
     describe: (secretName) => `${name}:${secretName}`,
     watch(secretName, onChange) {
       let set = watchers.get(secretName);
-      if (!set) watchers.set(secretName, (set = new Set()));
+      if (!set) {
+        set = new Set();
+        watchers.set(secretName, set);
+      }
       set.add(onChange);
       return () => set.delete(onChange);
     },

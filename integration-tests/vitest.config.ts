@@ -1,0 +1,14 @@
+import { defineConfig } from "vitest/config";
+
+// Integration suites run against real servers started by integration-tests/run.sh (inside a loopback-only
+// network namespace). Files run one at a time: several suites share one emulator.
+export default defineConfig({
+  test: {
+    include: ["integration-tests/**/*.test.ts"],
+    environment: "node",
+    pool: "forks",
+    fileParallelism: false,
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+  },
+});
