@@ -15,6 +15,7 @@ export {
   type FakeTokenInfo,
   startFakeHfServer,
 } from "./fake-hf-server.js";
+export { type Fault, type FaultProxy, type FaultProxyOptions, startFaultProxy } from "./fault-proxy.js";
 export {
   createFaultyProvider,
   type FaultStep,
