@@ -60,7 +60,9 @@ export function createAuthenticatedFetch(source: TokenSource, baseFetch: typeof 
       if (!isRejection(response.status)) return response;
     }
 
-    const pending = await source.pending?.();
+    // Reading the pending version may itself fail (e.g. IAM allows only AWSCURRENT): the token was still
+    // rejected, and that is the error the caller needs.
+    const pending = await source.pending?.().catch(() => undefined);
     if (pending !== undefined && !pending.value.equals(current.value)) {
       source.emit(rejected(source, current, response.status, "pending"));
       await discard(response);

@@ -133,6 +133,21 @@ describe("getHfClient: the current token on every request", () => {
     await secrets.dispose();
   });
 
+  it("reports the rejection, not the pending read's error, when reading the pending version fails", async () => {
+    const backend = createMemoryProvider({ name: "aws", secrets: { HF_TOKEN: makeTestToken() } });
+    const provider: SecretProvider = {
+      ...backend,
+      getSecret: backend.getSecret,
+      getPendingSecret: async () => {
+        throw new Error("AccessDeniedException: not allowed to read AWSPENDING");
+      },
+    };
+    const secrets = createHfSecrets({ provider });
+    const client = await secrets.getHfClient({ endpointUrl: server.url });
+    await expect(client.chatCompletion(chat)).rejects.toMatchObject({ code: "TOKEN_REJECTED", provider: "aws" });
+    await secrets.dispose();
+  });
+
   it("never adds the token to a request that does not carry the placeholder", async () => {
     const token = makeTestToken();
     const secrets = createHfSecrets({ provider: createMemoryProvider({ secrets: { HF_TOKEN: token } }) });

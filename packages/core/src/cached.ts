@@ -351,6 +351,7 @@ class CachedProvider implements CachedSecretProvider {
           willRetry,
           retryInMs: willRetry ? delay : undefined,
           background,
+          durationMs: this.#clock.now() - started,
         });
         if (!willRetry) throw error;
         await sleep(this.#clock, delay);

@@ -55,6 +55,8 @@ export interface ErrorEvent {
   readonly willRetry: boolean;
   readonly retryInMs?: number | undefined;
   readonly background: boolean;
+  /** How long the failed attempt took, ms. */
+  readonly durationMs?: number | undefined;
 }
 
 /** The value changed (a rotation or an edit). The values are never part of the event. */

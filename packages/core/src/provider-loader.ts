@@ -50,7 +50,11 @@ export async function loadProviderDefinition(
     module = await importer(packageName);
   } catch (error) {
     if (!isModuleNotFound(error, packageName)) throw error;
-    module = await importFromProject(packageName, options.cwd, importer).catch((second: unknown) => {
+    // An injected importer is the whole module system (tests); only the real one also looks in the project.
+    const fromProject = options.importer
+      ? Promise.reject(error)
+      : importFromProject(packageName, options.cwd, importer);
+    module = await fromProject.catch((second: unknown) => {
       if (!isModuleNotFound(second, packageName)) throw second;
       const install = ["npm install", packageName, ...(builtin?.peers ?? [])].join(" ");
       throw new SecretProviderError({

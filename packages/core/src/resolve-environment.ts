@@ -15,7 +15,7 @@ import { type SelectedEnvironment, selectEnvironment } from "./environment.js";
 import { SecretProviderError } from "./errors.js";
 import { validateOptions } from "./options-schema.js";
 import { assertProviderAllowed, type ResolvedPolicy, resolvePolicy, withPolicy } from "./policy.js";
-import type { ProviderContext } from "./provider-definition.js";
+import type { ProviderContext, ProviderDefinition } from "./provider-definition.js";
 import { loadProviderDefinition, type ModuleImporter } from "./provider-loader.js";
 
 /** Options of {@link resolveEnvironment}. */
@@ -53,7 +53,7 @@ export interface ResolvedEnvironment {
   readonly provider: SecretProvider;
   /** Cache settings from the config. */
   readonly cache: Partial<CacheOptions>;
-  /** Members of the default chain left out because the policy denies them (shown by reports). */
+  /** Members of the default chain left out because the policy denies them or their package is not installed. */
   readonly excluded: readonly { readonly name: string; readonly reason: string }[];
 }
 
@@ -109,7 +109,16 @@ export async function resolveEnvironment(
       continue;
     }
     const where = loaded?.file ? `${loaded.file} → ${path}` : path;
-    const definition = await loadProviderDefinition(name, { cwd, importer: options.importer, where });
+    let definition: ProviderDefinition;
+    try {
+      definition = await loadProviderDefinition(name, { cwd, importer: options.importer, where });
+    } catch (error) {
+      // The default chain names every local source; a project installs only the ones it uses. A provider a
+      // config file names explicitly must be installed, so that error stays.
+      if (fromConfig || !SecretProviderError.isInstance(error) || error.code !== "PROVIDER_NOT_INSTALLED") throw error;
+      excluded.push({ name, reason: error.detail });
+      continue;
+    }
     const raw: Record<string, unknown> = {};
     if (typeof entry !== "string") {
       for (const key of Object.keys(entry)) if (key !== "provider") raw[key] = entry[key];

@@ -71,6 +71,20 @@ describe("resolveEnvironment", () => {
     expect(resolved.excluded.map((e) => e.name)).toEqual(["dotenv", "hf-cli"]);
   });
 
+  it("leaves default-chain providers that are not installed out, but not ones a config names", async () => {
+    const onlyEnv: ModuleImporter = (specifier) =>
+      specifier === "@hf-secrets/env"
+        ? importer(specifier)
+        : Promise.reject(Object.assign(new Error(`Cannot find package '${specifier}'`), { code: "ERR_MODULE_NOT_FOUND" }));
+    const resolved = await resolveEnvironment({ config: false, env: {}, importer: onlyEnv });
+    expect(resolved.members.map((m) => m.name)).toEqual(["env"]);
+    expect(resolved.excluded.map((e) => e.name)).toEqual(["dotenv", "hf-cli"]);
+    const config = { environments: { development: { chain: ["env", "dotenv"] } } };
+    await expect(resolveEnvironment({ config, env: {}, importer: onlyEnv })).rejects.toMatchObject({
+      code: "PROVIDER_NOT_INSTALLED",
+    });
+  });
+
   it("refuses a config chain that lists a provider the policy denies", async () => {
     const config = { environments: { production: { chain: ["dotenv", "aws"] } } };
     await expect(
