@@ -4,7 +4,7 @@ import { defineConfig } from "vitest/config";
 // Integration suites live in integration-tests/ and run through `npm run test:integration`.
 export default defineConfig({
   test: {
-    include: ["packages/*/test/**/*.test.ts"],
+    include: ["packages/*/test/**/*.test.ts", "packages/*/examples/**/*.test.ts"],
     environment: "node",
     pool: "forks",
     testTimeout: 20_000,

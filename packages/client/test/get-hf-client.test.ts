@@ -91,7 +91,7 @@ describe("getHfClient: the current token on every request", () => {
     });
     const client = await secrets.getHfClient({ endpointUrl: server.url });
     const start = server.requests.length;
-    const error = await client.chatCompletion(chat).catch((e: unknown) => e as Error);
+    const error = await client.chatCompletion(chat).then(unexpected, (e: unknown) => e as Error);
     expect((error as { code?: string }).code).toBe("TOKEN_REJECTED");
     expect(error.message).toBe(
       "[hf-secrets] [aws] Hugging Face rejected the token from aws:HF_TOKEN (HTTP 401), also after refreshing it: it is invalid, expired or revoked. Fix: Store a valid token in aws:HF_TOKEN (create one at https://huggingface.co/settings/tokens); the client picks it up without a restart.",
@@ -144,7 +144,10 @@ describe("getHfClient: the current token on every request", () => {
     };
     const secrets = createHfSecrets({ provider });
     const client = await secrets.getHfClient({ endpointUrl: server.url });
-    await expect(client.chatCompletion(chat)).rejects.toMatchObject({ code: "TOKEN_REJECTED", provider: "aws" });
+    await expect(client.chatCompletion(chat)).rejects.toMatchObject({
+      code: "TOKEN_REJECTED",
+      provider: "aws",
+    });
     await secrets.dispose();
   });
 
@@ -176,7 +179,7 @@ describe("getHfClient({ verify: true })", () => {
       policy: { tokenRole: ["read", "fineGrained"] },
       hubUrl: server.url,
       verify: true,
-    }).catch((e: unknown) => e as Error);
+    }).then(unexpected, (e: unknown) => e as Error);
     expect((error as { code?: string }).code).toBe("POLICY_VIOLATION");
     expect(error.message).toContain(
       'The token from aws:HF_TOKEN has the role "write", but the "production" policy allows only "read", "fineGrained".',
@@ -226,7 +229,7 @@ describe("getHfClient({ verify: true })", () => {
       provider: createMemoryProvider({ secrets: { HF_TOKEN: token } }),
       hubUrl: server.url,
       verify: true,
-    }).catch((e: unknown) => e as Error);
+    }).then(unexpected, (e: unknown) => e as Error);
     expect(error.message).toBe(
       "[hf-secrets] [memory] Hugging Face does not accept the token from memory:HF_TOKEN (whoami-v2 answered 401). Fix: Store a valid token in memory:HF_TOKEN; create one at https://huggingface.co/settings/tokens.",
     );
@@ -243,7 +246,7 @@ describe("getHfToken and the default chain", () => {
   it("explains an empty HF_TOKEN with every attempt when nothing else has a token", async () => {
     const error = await getHfClient({
       provider: chain(fromEnv({ env: { HF_TOKEN: "  " } })),
-    }).catch((e: unknown) => e as Error);
+    }).then(unexpected, (e: unknown) => e as Error);
     expect(error.message).toContain('No provider had "HF_TOKEN"');
     expect(error.message).toContain(
       'HF_TOKEN is set but holds only whitespace or line breaks, which means "no token"',
@@ -295,4 +298,8 @@ function safeJson(value: unknown): string {
   } catch {
     return "";
   }
+}
+
+function unexpected(): never {
+  throw new Error("expected a rejection");
 }

@@ -115,7 +115,8 @@ export async function resolveEnvironment(
     } catch (error) {
       // The default chain names every local source; a project installs only the ones it uses. A provider a
       // config file names explicitly must be installed, so that error stays.
-      if (fromConfig || !SecretProviderError.isInstance(error) || error.code !== "PROVIDER_NOT_INSTALLED") throw error;
+      if (fromConfig || !SecretProviderError.isInstance(error) || error.code !== "PROVIDER_NOT_INSTALLED")
+        throw error;
       excluded.push({ name, reason: error.detail });
       continue;
     }

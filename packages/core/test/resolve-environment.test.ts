@@ -75,7 +75,9 @@ describe("resolveEnvironment", () => {
     const onlyEnv: ModuleImporter = (specifier) =>
       specifier === "@hf-secrets/env"
         ? importer(specifier)
-        : Promise.reject(Object.assign(new Error(`Cannot find package '${specifier}'`), { code: "ERR_MODULE_NOT_FOUND" }));
+        : Promise.reject(
+            Object.assign(new Error(`Cannot find package '${specifier}'`), { code: "ERR_MODULE_NOT_FOUND" }),
+          );
     const resolved = await resolveEnvironment({ config: false, env: {}, importer: onlyEnv });
     expect(resolved.members.map((m) => m.name)).toEqual(["env"]);
     expect(resolved.excluded.map((e) => e.name)).toEqual(["dotenv", "hf-cli"]);
