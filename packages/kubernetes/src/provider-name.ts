@@ -1,0 +1,2 @@
+/** The provider name used in provenance, errors and config files (`{ "provider": "kubernetes" }`). */
+export const KUBERNETES_PROVIDER_NAME = "kubernetes";
