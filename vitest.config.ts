@@ -7,6 +7,8 @@ export default defineConfig({
     include: ["packages/*/test/**/*.test.ts", "packages/*/examples/**/*.test.ts"],
     environment: "node",
     pool: "forks",
+    // expectLinearTime() collects garbage between samples when it can.
+    execArgv: ["--expose-gc"],
     testTimeout: 20_000,
     reporters: process.env.CI ? ["default"] : ["default"],
   },

@@ -23,6 +23,13 @@ Subcommands:
   stored-tokens
       -> the dict returned by huggingface_hub.utils._auth.get_stored_tokens() ({name: hf_token value});
          a stored_tokens file that configparser rejects gives {} (huggingface_hub logs the error on stderr).
+  stored-tokens-batch   (stdin: a JSON list of file contents, as text)
+      for each content: writes it (UTF-8) to a temp stored_tokens file, points
+      constants.HF_STORED_TOKENS_PATH at it and calls get_stored_tokens().
+      -> {"results": [{"tokens": [[name, value], ...] in file order, "error": bool}], "version"}
+         "error" is true when huggingface_hub logged "Error parsing stored tokens file" (it then returns {}).
+  clean-batch           (stdin: a JSON list of strings)
+      -> {"results": [huggingface_hub.utils._auth._clean_token(s) or null, ...], "version"}
 
 The paths come from the process environment (HOME, HF_HOME, HF_TOKEN_PATH, XDG_CACHE_HOME), which
 huggingface_hub.constants reads once at import time: use one process per call.
@@ -119,6 +126,58 @@ def cmd_stored_tokens(args):
     return get_stored_tokens()
 
 
+def _stdin_json_list():
+    data = json.loads(sys.stdin.read())
+    if not isinstance(data, list) or not all(isinstance(item, str) for item in data):
+        raise ValueError("stdin must be a JSON list of strings")
+    return data
+
+
+def cmd_stored_tokens_batch(args):
+    import logging
+    import tempfile
+
+    import huggingface_hub
+    from huggingface_hub import constants
+    from huggingface_hub.utils import _auth
+
+    class _Errors(logging.Handler):
+        def __init__(self):
+            super().__init__(level=logging.ERROR)
+            self.count = 0
+
+        def emit(self, record):
+            if "Error parsing stored tokens file" in record.getMessage():
+                self.count += 1
+
+    handler = _Errors()
+    auth_logger = logging.getLogger(_auth.__name__)
+    auth_logger.addHandler(handler)
+    auth_logger.propagate = False  # keep stderr quiet: errors are reported in the JSON
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "stored_tokens")
+        original = constants.HF_STORED_TOKENS_PATH
+        constants.HF_STORED_TOKENS_PATH = path
+        try:
+            for content in _stdin_json_list():
+                with open(path, "wb") as f:
+                    f.write(content.encode("utf-8"))
+                before = handler.count
+                tokens = _auth.get_stored_tokens()
+                results.append({"tokens": [[k, v] for k, v in tokens.items()], "error": handler.count > before})
+        finally:
+            constants.HF_STORED_TOKENS_PATH = original
+    return {"results": results, "version": huggingface_hub.__version__}
+
+
+def cmd_clean_batch(args):
+    import huggingface_hub
+    from huggingface_hub.utils._auth import _clean_token
+
+    return {"results": [_clean_token(s) for s in _stdin_json_list()], "version": huggingface_hub.__version__}
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(prog="hf_interop.py", description=__doc__.split("\n\n")[0])
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -144,6 +203,12 @@ def main(argv=None):
 
     s = sub.add_parser("stored-tokens", help="huggingface_hub.utils._auth.get_stored_tokens()")
     s.set_defaults(fn=cmd_stored_tokens)
+
+    s = sub.add_parser("stored-tokens-batch", help="get_stored_tokens() on each file content of a JSON list on stdin")
+    s.set_defaults(fn=cmd_stored_tokens_batch)
+
+    s = sub.add_parser("clean-batch", help="_clean_token() on each string of a JSON list on stdin")
+    s.set_defaults(fn=cmd_clean_batch)
 
     args = p.parse_args(argv)
     try:

@@ -57,6 +57,14 @@ export type {
   StaleEvent,
   WarningEvent,
 } from "./events.js";
+export {
+  checkFileHygiene,
+  type HygieneFinding,
+  type HygieneIdentity,
+  hygieneError,
+  hygieneWarning,
+  shellQuote,
+} from "./file-hygiene.js";
 export { cleanHfToken, HF_TOKEN, type HfTokenKind, hfTokenKind, pythonStrip } from "./hf-token.js";
 export { maskSecret } from "./mask.js";
 export {
@@ -89,3 +97,4 @@ export {
 export { Secret } from "./secret.js";
 export { createSecretValue } from "./secret-value.js";
 export { type ResolutionTrace, type TracedAttempt, traceResolution } from "./trace.js";
+export { type WatchFilesOptions, watchFiles } from "./watch-files.js";

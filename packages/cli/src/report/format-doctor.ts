@@ -1,4 +1,5 @@
 import type { DoctorReport } from "./doctor-report.js";
+import { formatDuration } from "./provenance.js";
 import type { Style } from "./style.js";
 
 const ICONS = { answered: "✓", "not-found": "·", error: "✗", skipped: "-" } as const;
@@ -18,7 +19,17 @@ export function formatDoctorReport(report: DoctorReport, style: Style): string {
   lines.push(`  config       ${report.configFile ?? "none (default chain: env → dotenv → hf-cli)"}`);
   if (report.chain.length > 0) lines.push(`  chain        ${report.chain.join(" → ")}`);
   for (const excluded of report.excluded)
-    lines.push(style.dim(`  left out    ${excluded.name}: ${excluded.reason}`));
+    lines.push(style.dim(`  left out     ${excluded.name}: ${excluded.reason}`));
+  const policy = report.policy;
+  if (policy && (policy.deny.length > 0 || policy.allow || policy.tokenRole || policy.strict)) {
+    const parts = [
+      ...(policy.allow ? [`allow ${policy.allow.join(", ") || "nothing"}`] : []),
+      ...(policy.deny.length > 0 ? [`deny ${policy.deny.join(", ")}`] : []),
+      ...(policy.tokenRole ? [`token roles ${policy.tokenRole.join(", ")}`] : []),
+      ...(policy.strict ? ["strict file checks"] : []),
+    ];
+    lines.push(`  policy       ${parts.join("; ")}`);
+  }
   lines.push("");
   report.attempts.forEach((attempt, index) => {
     const icon = ICONS[attempt.outcome];
@@ -40,6 +51,11 @@ export function formatDoctorReport(report: DoctorReport, style: Style): string {
         `✓ ${report.secretName} = ${w.masked} from ${w.provider} (${w.location})${w.version ? `, version ${w.version}` : ""}`,
       ),
     );
+    const provenance = [
+      ...(w.modifiedAt ? [`file written ${w.modifiedAt} (${formatDuration(w.ageMs ?? 0)} ago)`] : []),
+      ...(w.expiresAt ? [`expires ${w.expiresAt}`] : []),
+    ];
+    if (provenance.length > 0) lines.push(`  ${provenance.join("; ")}`);
   } else {
     lines.push(
       style.red(
@@ -55,7 +71,9 @@ export function formatDoctorReport(report: DoctorReport, style: Style): string {
         ? style.red("✗")
         : check.level === "warn"
           ? style.yellow("!")
-          : style.green("✓");
+          : check.level === "info"
+            ? style.dim("i")
+            : style.green("✓");
     lines.push(`${mark} ${check.message}`);
     if (check.fix) lines.push(`  ${style.yellow("fix:")} ${check.fix}`);
   }

@@ -18,11 +18,14 @@ export function styleFor(
 ): Style {
   const colour = stream.isTTY === true && !env.NO_COLOR && env.TERM !== "dumb";
   if (!colour) return { bold: plain, dim: plain, green: plain, red: plain, yellow: plain };
+  // The decision is ours (the stream may be a test's or a pipe's): newer Node versions would otherwise check
+  // process.stdout instead of the stream we write to.
+  const options = { validateStream: false };
   return {
-    bold: (t) => styleText("bold", t),
-    dim: (t) => styleText("dim", t),
-    green: (t) => styleText("green", t),
-    red: (t) => styleText("red", t),
-    yellow: (t) => styleText("yellow", t),
+    bold: (t) => styleText("bold", t, options),
+    dim: (t) => styleText("dim", t, options),
+    green: (t) => styleText("green", t, options),
+    red: (t) => styleText("red", t, options),
+    yellow: (t) => styleText("yellow", t, options),
   };
 }

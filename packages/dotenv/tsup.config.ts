@@ -1,0 +1,5 @@
+import { packageBuild } from "../../tsup.config.base.js";
+
+export default packageBuild({
+  external: ["@hf-secrets/core", "dotenv", "@dotenvx/primitives", "@dotenvx/dotenvx"],
+});
