@@ -1,9 +1,10 @@
 // Probe of Lowkey Vault with the real Azure SDK (@azure/keyvault-secrets 4.11.1, @azure/identity 4.13.1): one JSON
 // line per case. Used to record NOTES-lowkey-vault.md; not part of the test suite. Copy it into a scratch folder where
 // both packages are installed, `source "$HF_SECRETS_RUN_DIR/lowkey-vault/env"`, then `node probe.mjs [auth|secrets|dac|mi]`.
-import { SecretClient } from "@azure/keyvault-secrets";
-import { ManagedIdentityCredential, DefaultAzureCredential } from "@azure/identity";
+
 import https from "node:https";
+import { DefaultAzureCredential, ManagedIdentityCredential } from "@azure/identity";
+import { SecretClient } from "@azure/keyvault-secrets";
 
 const vaultUrl = process.env.AZURE_KEYVAULT_URL;
 if (!vaultUrl) throw new Error("AZURE_KEYVAULT_URL is not set (source the env file)");
@@ -58,7 +59,11 @@ function rawRequest(path, headers = {}) {
       let body = "";
       res.on("data", (d) => (body += d));
       res.on("end", () =>
-        resolve({ status: res.statusCode, wwwAuthenticate: res.headers["www-authenticate"], body: body.slice(0, 400) }),
+        resolve({
+          status: res.statusCode,
+          wwwAuthenticate: res.headers["www-authenticate"],
+          body: body.slice(0, 400),
+        }),
       );
     });
     req.on("error", reject);
@@ -75,7 +80,9 @@ if (!only || only === "auth") {
     const t = await mi.getToken(`${vaultUrl}/.default`);
     return { tokenPrefix: t.token.slice(0, 16), expiresOnTimestamp: t.expiresOnTimestamp };
   });
-  await attempt("raw GET without Authorization", () => rawRequest(`/secrets/anything?api-version=2025-07-01`));
+  await attempt("raw GET without Authorization", () =>
+    rawRequest(`/secrets/anything?api-version=2025-07-01`),
+  );
   await attempt("raw GET with 'Bearer garbage'", () =>
     rawRequest(`/secrets/missing-${run}?api-version=2025-07-01`, { Authorization: "Bearer garbage" }),
   );
@@ -93,14 +100,19 @@ if (!only || only === "secrets") {
   const v2 = await attempt("setSecret v2", async () => props(await client.setSecret(name, "value-2")));
   await attempt("setSecret v3", async () => props(await client.setSecret(name, "value-3")));
   await attempt("getSecret latest", async () => props(await client.getSecret(name)));
-  await attempt("getSecret by version v1", async () => props(await client.getSecret(name, { version: v1?.version })));
-  await attempt("getSecret by version v2", async () => props(await client.getSecret(name, { version: v2?.version })));
+  await attempt("getSecret by version v1", async () =>
+    props(await client.getSecret(name, { version: v1?.version })),
+  );
+  await attempt("getSecret by version v2", async () =>
+    props(await client.getSecret(name, { version: v2?.version })),
+  );
   await attempt("getSecret unknown version", async () =>
     props(await client.getSecret(name, { version: "0123456789abcdef0123456789abcdef" })),
   );
   await attempt("listPropertiesOfSecretVersions", async () => {
     const out = [];
-    for await (const p of client.listPropertiesOfSecretVersions(name)) out.push({ version: p.version, enabled: p.enabled });
+    for await (const p of client.listPropertiesOfSecretVersions(name))
+      out.push({ version: p.version, enabled: p.enabled });
     return out;
   });
 
@@ -113,7 +125,11 @@ if (!only || only === "secrets") {
   await sleep(4500);
   await attempt("getSecret after expiry", async () => props(await client.getSecret(exp)));
   await attempt("setSecret expiresOn in the past (now-1h)", async () =>
-    props(await client.setSecret(`past-${run}`, "already-expired", { expiresOn: new Date(Date.now() - 3600_000) })),
+    props(
+      await client.setSecret(`past-${run}`, "already-expired", {
+        expiresOn: new Date(Date.now() - 3600_000),
+      }),
+    ),
   );
   await attempt("getSecret expired-at-creation", async () => props(await client.getSecret(`past-${run}`)));
 
@@ -125,19 +141,27 @@ if (!only || only === "secrets") {
 
   // disabled
   const dis = `dis-${run}`;
-  const d1 = await attempt("setSecret (to disable)", async () => props(await client.setSecret(dis, "disabled-value")));
+  const d1 = await attempt("setSecret (to disable)", async () =>
+    props(await client.setSecret(dis, "disabled-value")),
+  );
   await attempt("updateSecretProperties enabled:false", async () =>
     props(await client.updateSecretProperties(dis, d1?.version ?? "", { enabled: false })),
   );
   await attempt("getSecret disabled (latest)", async () => props(await client.getSecret(dis)));
-  await attempt("getSecret disabled (by version)", async () => props(await client.getSecret(dis, { version: d1?.version })));
+  await attempt("getSecret disabled (by version)", async () =>
+    props(await client.getSecret(dis, { version: d1?.version })),
+  );
   await attempt("setSecret enabled:false at creation", async () =>
     props(await client.setSecret(`dis0-${run}`, "x", { enabled: false })),
   );
   await attempt("getSecret created-disabled", async () => props(await client.getSecret(`dis0-${run}`)));
   // a newer enabled version after a disabled one
-  await attempt("setSecret new version after disabled", async () => props(await client.setSecret(dis, "enabled-again")));
-  await attempt("getSecret latest after re-enable by new version", async () => props(await client.getSecret(dis)));
+  await attempt("setSecret new version after disabled", async () =>
+    props(await client.setSecret(dis, "enabled-again")),
+  );
+  await attempt("getSecret latest after re-enable by new version", async () =>
+    props(await client.getSecret(dis)),
+  );
 
   // delete
   const del = `del-${run}`;
@@ -156,7 +180,9 @@ if (!only || only === "secrets") {
   // recover
   const rec = `rec-${run}`;
   await attempt("setSecret (to recover)", async () => props(await client.setSecret(rec, "to-recover")));
-  await attempt("beginDeleteSecret (to recover)", async () => props(await (await client.beginDeleteSecret(rec, { intervalInMs: 200 })).pollUntilDone()));
+  await attempt("beginDeleteSecret (to recover)", async () =>
+    props(await (await client.beginDeleteSecret(rec, { intervalInMs: 200 })).pollUntilDone()),
+  );
   await attempt("beginRecoverDeletedSecret + pollUntilDone", async () =>
     props(await (await client.beginRecoverDeletedSecret(rec, { intervalInMs: 200 })).pollUntilDone()),
   );
@@ -164,9 +190,15 @@ if (!only || only === "secrets") {
 
   // missing and invalid names
   await attempt("getSecret missing", async () => props(await client.getSecret(`missing-${run}`)));
-  await attempt("getDeletedSecret missing", async () => props(await client.getDeletedSecret(`missing-${run}`)));
-  await attempt("getSecret name with underscore", async () => props(await client.getSecret(`HF_TOKEN_${run}`)));
-  await attempt("setSecret name with underscore", async () => props(await client.setSecret(`HF_TOKEN_${run}`, "x")));
+  await attempt("getDeletedSecret missing", async () =>
+    props(await client.getDeletedSecret(`missing-${run}`)),
+  );
+  await attempt("getSecret name with underscore", async () =>
+    props(await client.getSecret(`HF_TOKEN_${run}`)),
+  );
+  await attempt("setSecret name with underscore", async () =>
+    props(await client.setSecret(`HF_TOKEN_${run}`, "x")),
+  );
   await attempt("getSecret name with dot", async () => props(await client.getSecret(`hf.token.${run}`)));
   await attempt("getSecret name 128 chars", async () => props(await client.getSecret("a".repeat(128))));
   await attempt("getSecret name 200 chars", async () => props(await client.getSecret("a".repeat(200))));
@@ -184,7 +216,9 @@ if (!only || only === "secrets") {
 if (only === "dac") {
   const dac = new DefaultAzureCredential();
   const c2 = new SecretClient(vaultUrl, dac, { disableChallengeResourceVerification: true });
-  await attempt("DefaultAzureCredential getSecret missing", async () => props(await c2.getSecret(`missing-${run}`)));
+  await attempt("DefaultAzureCredential getSecret missing", async () =>
+    props(await c2.getSecret(`missing-${run}`)),
+  );
   await attempt("DefaultAzureCredential setSecret + getSecret", async () => {
     await c2.setSecret(`dac-${run}`, "dac");
     return props(await c2.getSecret(`dac-${run}`));
