@@ -4,7 +4,12 @@ import { defineConfig } from "vitest/config";
 // Integration suites live in integration-tests/ and run through `npm run test:integration`.
 export default defineConfig({
   test: {
-    include: ["packages/*/test/**/*.test.ts", "packages/*/examples/**/*.test.ts"],
+    include: [
+      "packages/*/test/**/*.test.ts",
+      "packages/*/examples/**/*.test.ts",
+      "examples/*/test/**/*.test.ts",
+      "docs/snippets/**/*.test.ts",
+    ],
     environment: "node",
     pool: "forks",
     // expectLinearTime() collects garbage between samples when it can.
