@@ -1,3 +1,4 @@
+import { raceAbort } from "./abort.js";
 import { type BackoffOptions, fullJitterDelay } from "./backoff.js";
 import { type Clock, sleep, systemClock, type TimerHandle } from "./clock.js";
 import type { GetSecretOptions, SecretProvider, SecretValue } from "./contract.js";
@@ -630,23 +631,8 @@ class CachedProvider implements CachedSecretProvider {
   }
 
   #await(promise: Promise<SecretValue>, signal: AbortSignal | undefined): Promise<SecretValue> {
-    if (!signal) return promise;
     // The caller's abort detaches only this caller; the shared backend call goes on for the others.
-    return new Promise((resolve, reject) => {
-      const onAbort = () => reject(this.#abortedError(signal));
-      if (signal.aborted) return onAbort();
-      signal.addEventListener("abort", onAbort, { once: true });
-      promise.then(
-        (value) => {
-          signal.removeEventListener("abort", onAbort);
-          resolve(value);
-        },
-        (error: unknown) => {
-          signal.removeEventListener("abort", onAbort);
-          reject(error);
-        },
-      );
-    });
+    return signal ? raceAbort(promise, signal, this.provider.name) : promise;
   }
 
   #normalize(thrown: unknown, name: string): SecretProviderError {
@@ -657,15 +643,6 @@ class CachedProvider implements CachedSecretProvider {
       code: "TRANSIENT",
       message: `Reading "${name}" failed unexpectedly.`,
       fix: "See `cause`; if it persists, report it with the provider name.",
-    });
-  }
-
-  #abortedError(signal: AbortSignal): SecretProviderError {
-    if (SecretProviderError.isInstance(signal.reason)) return signal.reason;
-    return new SecretProviderError({
-      code: "ABORTED",
-      provider: this.provider.name,
-      message: "The call was aborted by its signal.",
     });
   }
 

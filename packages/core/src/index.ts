@@ -1,3 +1,4 @@
+export { abortedError, raceAbort } from "./abort.js";
 export { type BackoffOptions, fullJitterDelay, parseRetryAfter } from "./backoff.js";
 export { type CachedSecretProvider, type CacheOptions, cached, type RetryOptions } from "./cached.js";
 export { type ChainedSecretProvider, chain } from "./chain.js";

@@ -1,21 +1,17 @@
-import { SecretProviderError } from "@hf-secrets/core";
+import { abortedError as coreAbortedError, raceAbort as coreRaceAbort } from "@hf-secrets/core";
 import { KUBERNETES_PROVIDER_NAME } from "./provider-name.js";
 
-/**
- * The error for an aborted call: the signal's reason when it is already a SecretProviderError (e.g. the
- * TIMEOUT that `cached()` aborts with), else `ABORTED`.
- */
-export function abortedError(signal: AbortSignal, secretName?: string): SecretProviderError {
-  if (SecretProviderError.isInstance(signal.reason)) return signal.reason;
-  return new SecretProviderError({
-    code: "ABORTED",
-    provider: KUBERNETES_PROVIDER_NAME,
-    secretName,
-    message: `Reading${secretName ? ` "${secretName}"` : ""} was aborted by its signal.`,
-  });
+/** The error for an aborted call, attributed to this provider (see core's `abortedError`). */
+export function abortedError(signal: AbortSignal, secretName?: string) {
+  return coreAbortedError(signal, KUBERNETES_PROVIDER_NAME, secretName);
 }
 
 /** Throws {@link abortedError} when `signal` is aborted. */
 export function throwIfAborted(signal: AbortSignal | undefined, secretName?: string): void {
   if (signal?.aborted) throw abortedError(signal, secretName);
+}
+
+/** Settles with `promise`, or rejects as soon as `signal` aborts (the request itself is aborted separately). */
+export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return coreRaceAbort(promise, signal, KUBERNETES_PROVIDER_NAME);
 }

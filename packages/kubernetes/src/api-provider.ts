@@ -10,7 +10,7 @@ import {
   systemClock,
 } from "@hf-secrets/core";
 import type { KubeConfig } from "@kubernetes/client-node";
-import { abortedError, throwIfAborted } from "./abort.js";
+import { abortedError, raceAbort, throwIfAborted } from "./abort.js";
 import { type ApiCallSite, toKubernetesApiError } from "./api-errors.js";
 import { type ClientImporter, type KubernetesClientModule, loadKubernetesClient } from "./client-loader.js";
 import { decodeBase64Strict, decodeUtf8Strict } from "./decode.js";
@@ -327,23 +327,4 @@ function signalOptions(signal: AbortSignal | undefined): unknown {
     ],
     middlewareMergeStrategy: "append",
   };
-}
-
-/** Settles with `promise`, or rejects as soon as `signal` aborts (the request itself is aborted separately). */
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortedError(signal));
-    if (signal.aborted) return onAbort();
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
-  });
 }
