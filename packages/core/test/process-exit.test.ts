@@ -13,7 +13,7 @@ function runScript(source: string): Promise<{ code: number | null; stdout: strin
       ["--input-type=module", "-e", source],
       { timeout: 20_000 },
       (error, stdout) => {
-        if (error && error.killed) reject(new Error("the process did not exit by itself"));
+        if (error?.killed) reject(new Error("the process did not exit by itself"));
         else resolve({ code: child.exitCode, stdout });
       },
     );
