@@ -24,6 +24,21 @@ export function fullJitterDelay(
   return jitter ? Math.floor(random() * ceiling) : ceiling;
 }
 
+/**
+ * "Equal jitter" exponential backoff: a delay drawn uniformly from `[c/2, c]` where
+ * `c = min(maxDelayMs, baseDelayMs · 2^retry)`. Still spreads a fleet, but no single client can draw several
+ * near-zero delays in a row — which bounds how often any one instance calls a backend during an outage.
+ */
+export function equalJitterDelay(
+  retry: number,
+  options: BackoffOptions,
+  random: () => number = Math.random,
+  jitter = true,
+): number {
+  const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** Math.min(retry, 52));
+  return jitter ? Math.floor(ceiling / 2 + random() * (ceiling / 2)) : ceiling;
+}
+
 const MAX_RETRY_AFTER_HEADER_LENGTH = 64;
 const DELTA_SECONDS = /^\s*(\d{1,10})\s*$/;
 // IMF-fixdate, RFC 850 and asctime() all have a weekday, a month abbreviation and hh:mm:ss.

@@ -1,5 +1,5 @@
 import { raceAbort } from "./abort.js";
-import { type BackoffOptions, fullJitterDelay } from "./backoff.js";
+import { type BackoffOptions, equalJitterDelay, fullJitterDelay } from "./backoff.js";
 import { type Clock, sleep, systemClock, type TimerHandle } from "./clock.js";
 import type { GetSecretOptions, SecretProvider, SecretValue } from "./contract.js";
 import { SecretProviderError, toSecretProviderError } from "./errors.js";
@@ -20,9 +20,10 @@ export interface CacheOptions {
   readonly ttlMs?: number;
   /**
    * Refresh in the background before the TTL ends, at a random point of `[from, to]·TTL` (default
-   * `[0.8, 0.9]`). `false` refreshes only when a caller finds the value expired.
+   * `[0.8, 0.9]`); the first refresh after a cold read draws from `[firstFrom, to]` (default 0.5), so instances
+   * started together spread out at once. `false` refreshes only when a caller finds the value expired.
    */
-  readonly refreshAhead?: boolean | { readonly from: number; readonly to: number };
+  readonly refreshAhead?: boolean | { readonly from: number; readonly to: number; readonly firstFrom?: number };
   /** How long past its TTL a value may be served while refreshes fail transiently. Default 3 600 000 (1 h). */
   readonly maxStaleMs?: number;
   /** A value with a backend expiry is dropped this long before it (and refreshed before that). Default 5 000. */
@@ -31,7 +32,7 @@ export interface CacheOptions {
   readonly timeoutMs?: number;
   /** Retries inside a call; defaults: 3 attempts, 100 ms base, 2 000 ms cap, Retry-After up to 10 s. */
   readonly retry?: RetryOptions;
-  /** Background retries after a failed refresh: full-jitter, default 1 000 ms base, 120 000 ms cap. */
+  /** Background retries after a failed refresh: equal jitter (`[c/2, c]`), default 1 000 ms base, 120 000 ms cap. */
   readonly backgroundRetry?: Partial<BackoffOptions>;
   /** At most one forced refresh per name per interval; later ones get the cached value. Default 10 000. */
   readonly forceRefreshIntervalMs?: number;
@@ -114,6 +115,7 @@ const DEFAULTS = {
   forceRefreshIntervalMs: 10_000,
   refreshFrom: 0.8,
   refreshTo: 0.9,
+  firstRefreshFrom: 0.5,
 } as const;
 
 /**
@@ -150,7 +152,7 @@ class CachedProvider implements CachedSecretProvider {
   readonly #clock: Clock;
   readonly #random: () => number;
   readonly #ttlMs: number;
-  readonly #refreshAhead: { from: number; to: number } | undefined;
+  readonly #refreshAhead: { from: number; to: number; firstFrom: number } | undefined;
   readonly #maxStaleMs: number;
   readonly #expirySkewMs: number;
   readonly #timeoutMs: number;
@@ -205,13 +207,16 @@ class CachedProvider implements CachedSecretProvider {
     this.#jitter = options.jitter ?? true;
     this.#useWatch = options.watch ?? true;
     const ahead = options.refreshAhead ?? true;
-    if (ahead === true) this.#refreshAhead = { from: DEFAULTS.refreshFrom, to: DEFAULTS.refreshTo };
+    if (ahead === true) {
+      this.#refreshAhead = { from: DEFAULTS.refreshFrom, to: DEFAULTS.refreshTo, firstFrom: DEFAULTS.firstRefreshFrom };
+    }
     else if (ahead === false) this.#refreshAhead = undefined;
     else {
-      if (!(ahead.from > 0 && ahead.from <= ahead.to && ahead.to < 1)) {
-        throw invalidOption("refreshAhead", "needs 0 < from <= to < 1");
+      const firstFrom = ahead.firstFrom ?? Math.min(ahead.from, DEFAULTS.firstRefreshFrom);
+      if (!(ahead.from > 0 && ahead.from <= ahead.to && ahead.to < 1 && firstFrom > 0 && firstFrom <= ahead.to)) {
+        throw invalidOption("refreshAhead", "needs 0 < from <= to < 1 and 0 < firstFrom <= to");
       }
-      this.#refreshAhead = { from: ahead.from, to: ahead.to };
+      this.#refreshAhead = { from: ahead.from, to: ahead.to, firstFrom };
     }
     if (options.onEvent) this.events.on("*", options.onEvent);
     this.watch = provider.watch ? (name, onChange) => provider.watch!(name, onChange) : undefined;
@@ -420,8 +425,11 @@ class CachedProvider implements CachedSecretProvider {
     if (Number.isFinite(lifetime)) {
       entry.freshTimer = this.#clock.setTimer(() => this.#onFreshEnd(entry), lifetime);
       if (this.#refreshAhead) {
-        const { from, to } = this.#refreshAhead;
-        const fraction = this.#jitter ? from + (to - from) * this.#random() : (from + to) / 2;
+        const { to } = this.#refreshAhead;
+        // The first refresh after a cold read draws from a wider band: instances started together (a deploy,
+        // a recovery) spread out at once instead of slowly, cycle after cycle.
+        const from = previous === undefined ? this.#refreshAhead.firstFrom : this.#refreshAhead.from;
+        const fraction = this.#jitter ? from + (to - from) * this.#random() : (this.#refreshAhead.from + to) / 2;
         entry.refreshTimer = this.#clock.setTimer(() => this.#onRefreshDue(entry), lifetime * fraction);
       }
     }
@@ -489,7 +497,9 @@ class CachedProvider implements CachedSecretProvider {
 
   #scheduleBackgroundRetry(entry: Entry, error: SecretProviderError): void {
     if (entry.retryTimer !== undefined) return;
-    let delay = fullJitterDelay(
+    // Equal jitter (not full): a fleet still spreads out, but no instance draws a run of near-zero delays,
+    // so each one calls the backend a bounded number of times during an outage.
+    let delay = equalJitterDelay(
       entry.backgroundFailures - 1,
       this.#backgroundBackoff,
       this.#random,

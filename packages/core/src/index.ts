@@ -1,5 +1,5 @@
 export { abortedError, raceAbort } from "./abort.js";
-export { type BackoffOptions, fullJitterDelay, parseRetryAfter } from "./backoff.js";
+export { type BackoffOptions, equalJitterDelay, fullJitterDelay, parseRetryAfter } from "./backoff.js";
 export { type CachedSecretProvider, type CacheOptions, cached, type RetryOptions } from "./cached.js";
 export { type ChainedSecretProvider, chain } from "./chain.js";
 export { type Clock, sleep, systemClock, type TimerHandle, type TimerOptions } from "./clock.js";

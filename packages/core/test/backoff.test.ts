@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { fullJitterDelay, parseRetryAfter } from "../src/backoff.js";
+import { equalJitterDelay, fullJitterDelay, parseRetryAfter } from "../src/backoff.js";
 
 describe("fullJitterDelay", () => {
   it("draws from [0, min(cap, base·2^n)] in milliseconds", () => {
@@ -18,6 +18,28 @@ describe("fullJitterDelay", () => {
         return delay >= 0 && delay <= 30_000 && Number.isInteger(delay);
       }),
     );
+  });
+});
+
+describe("equalJitterDelay", () => {
+  it("draws from [c/2, c] with c = min(cap, base·2^n)", () => {
+    const options = { baseDelayMs: 1_000, maxDelayMs: 120_000 };
+    expect(equalJitterDelay(0, options, () => 0)).toBe(500);
+    expect(equalJitterDelay(2, options, () => 0.5)).toBe(3_000);
+    expect(equalJitterDelay(20, options, () => 0)).toBe(60_000);
+    expect(equalJitterDelay(20, options, () => 0.5, false)).toBe(120_000);
+  });
+
+  it("bounds the calls of any one instance during a 10-minute outage to 20", () => {
+    // The worst case: every draw at the floor.
+    const options = { baseDelayMs: 1_000, maxDelayMs: 120_000 };
+    let elapsed = 0;
+    let calls = 1;
+    for (let retry = 0; elapsed < 600_000; retry++) {
+      elapsed += equalJitterDelay(retry, options, () => 0);
+      if (elapsed <= 600_000) calls++;
+    }
+    expect(calls).toBeLessThanOrEqual(20);
   });
 });
 

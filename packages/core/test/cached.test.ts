@@ -87,15 +87,15 @@ describe("cached(): hits", () => {
 });
 
 describe("cached(): TTL and refresh-ahead", () => {
-  it("refreshes once in the background at a jittered point of [0.8, 0.9]·TTL while serving the old value", async () => {
+  it("refreshes once in the background at a jittered point of the TTL while serving the old value", async () => {
     const { cache, backend, clock, token, events } = setup({ ttlMs: 10 * MIN, random: () => 0.5 }, 1_000);
     const first = cache.getSecret("HF_TOKEN");
     await clock.advance(1_000);
     expect((await first).value.reveal()).toBe(token);
     const rotated = makeTestToken();
     backend.set("HF_TOKEN", rotated);
-    // 0.85 · 10 min = 8.5 min: nothing before it.
-    await clock.advance(8.5 * MIN - 1);
+    // The first refresh after a cold read is drawn from [0.5, 0.9]·TTL: 0.7 · 10 min = 7 min, nothing before it.
+    await clock.advance(7 * MIN - 1);
     expect(backend.callsFor("HF_TOKEN")).toBe(1);
     await clock.advance(1);
     expect(backend.callsFor("HF_TOKEN")).toBe(2);
@@ -109,22 +109,26 @@ describe("cached(): TTL and refresh-ahead", () => {
     expect(events.filter((e) => e.type === "rotated")).toHaveLength(1);
   });
 
-  it("spreads refresh points over [0.8, 0.9]·TTL with the random source", async () => {
-    const points: number[] = [];
+  it("draws the first refresh from [0.5, 0.9]·TTL and later ones from [0.8, 0.9]·TTL", async () => {
+    const firsts: number[] = [];
+    const laters: number[] = [];
     for (const r of [0, 0.25, 0.999]) {
-      const { cache, backend, clock } = setup({ ttlMs: 100_000, random: () => r });
+      const { cache, faulty, clock } = setup({ ttlMs: 100_000, random: () => r });
       await cache.getSecret("HF_TOKEN");
-      let elapsed = 0;
-      while (backend.callsFor("HF_TOKEN") < 2 && elapsed < 100_000) {
-        await clock.advance(100);
-        elapsed += 100;
-      }
-      points.push(elapsed);
+      await clock.advance(200_000);
+      const [cold, first, second] = faulty.callTimes;
+      firsts.push(first! - cold!);
+      laters.push(second! - first!);
     }
-    expect(points[0]).toBe(80_000);
-    expect(points[1]).toBe(82_500);
-    expect(points[2]).toBeGreaterThan(89_800);
-    expect(points[2]).toBeLessThanOrEqual(90_000);
+    expect(firsts).toEqual([50_000, 60_000, Math.floor(50_000 + 40_000 * 0.999)]);
+    expect(laters).toEqual([80_000, 82_500, Math.floor(80_000 + 10_000 * 0.999)]);
+  });
+
+  it("without jitter, refreshes every instance at the same point (0.85·TTL)", async () => {
+    const { cache, faulty, clock } = setup({ ttlMs: 100_000, jitter: false });
+    await cache.getSecret("HF_TOKEN");
+    await clock.advance(100_000);
+    expect(faulty.callTimes[1]! - faulty.callTimes[0]!).toBe(85_000);
   });
 
   it("without refresh-ahead, a get after the TTL waits for one fetch", async () => {
@@ -277,18 +281,19 @@ describe("cached(): retries and backoff", () => {
     await t.cache.getSecret("HF_TOKEN");
     t.faulty.startOutage("TRANSIENT");
     await t.clock.advance(2 * MIN);
-    // callTimes[0] is the initial fetch; the refresh-ahead at 0.85·TTL is the first failure.
+    // callTimes[0] is the initial fetch; the first refresh-ahead, at 0.7·TTL, is the first failure.
     const times = t.faulty.callTimes.slice(1);
-    expect(times[0]! - t.faulty.callTimes[0]!).toBe(0.85 * MIN);
+    expect(times[0]! - t.faulty.callTimes[0]!).toBe(0.7 * MIN);
     const gaps = times.slice(1).map((time, i) => time - times[i]!);
-    expect(gaps.slice(0, 6)).toEqual([500, 1_000, 2_000, 4_000, 4_000, 4_000]);
+    // Equal jitter: [c/2, c] with c = min(8 s, 1 s · 2^n); random 0.5 → 0.75·c.
+    expect(gaps.slice(0, 6)).toEqual([750, 1_500, 3_000, 6_000, 6_000, 6_000]);
     t.faulty.recover();
     t.faulty.enqueue({ code: "THROTTLED", retryAfterMs: 30_000 });
     const before = t.faulty.callTimes.length;
     await t.clock.advance(40_000);
     const throttledAt = t.faulty.callTimes[before]!;
     const nextAt = t.faulty.callTimes[before + 1]!;
-    // Backoff alone would retry after 4 s; the 30 s Retry-After wins.
+    // Backoff alone would retry after 6 s; the 30 s Retry-After wins.
     expect(nextAt - throttledAt).toBe(30_000);
     expect((await t.cache.getSecret("HF_TOKEN")).stale).toBeUndefined();
   });
