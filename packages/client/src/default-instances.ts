@@ -31,8 +31,20 @@ function keyOf(value: unknown): string {
   });
 }
 
+let noOptions: { readonly cwd: string; readonly instance: HfSecrets } | undefined;
+
 // Calls with the same sources share one instance: one cache, one whoami per token.
 function shared(options: HfSecretsOptions): HfSecrets {
+  // The common call, `getHfToken()` with no options, skips building the key.
+  let empty = true;
+  for (const _ in options) {
+    empty = false;
+    break;
+  }
+  if (empty) {
+    const cwd = process.cwd();
+    if (noOptions?.cwd === cwd && byKey.size > 0) return noOptions.instance;
+  }
   const { provider, env, ...data } = options;
   const key = `${keyOf(data)}|${provider ? idOf(provider) : 0}|${env ? keyOf(idOf(env)) : 0}|${options.cwd ?? process.cwd()}`;
   let instance = byKey.get(key);
@@ -40,6 +52,7 @@ function shared(options: HfSecretsOptions): HfSecrets {
     instance = new HfSecrets(options);
     byKey.set(key, instance);
   }
+  if (empty) noOptions = { cwd: options.cwd ?? process.cwd(), instance };
   return instance;
 }
 
@@ -78,5 +91,6 @@ export function getHfSecrets(options: HfSecretsOptions = {}): HfSecrets {
 export async function disposeHfSecrets(): Promise<void> {
   const instances = [...byKey.values()];
   byKey.clear();
+  noOptions = undefined;
   await Promise.all(instances.map((instance) => instance.dispose()));
 }

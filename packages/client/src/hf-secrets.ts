@@ -93,6 +93,7 @@ export class HfSecrets {
   #pendingOverride: { readonly basedOn: SecretValue; readonly value: SecretValue } | undefined;
   #lastVerified: SecretValue | undefined;
   #checkPolicy: ResolvedPolicy | undefined;
+  #ready: Resolved | undefined;
   #disposed = false;
 
   /** @param options - see {@link HfSecretsOptions}. */
@@ -126,7 +127,9 @@ export class HfSecrets {
   /** The raw token, for libraries that need a string. Prefer `getHfClient()` or `fetch`: a string can leak. */
   async getHfToken(options: { verify?: boolean; forceRefresh?: boolean } = {}): Promise<string> {
     const value = options.forceRefresh ? await this.#refresh() : await this.#current();
-    if (await this.#shouldVerify(options.verify ?? this.#options.verify)) await this.#verify(value);
+    const verify = options.verify ?? this.#options.verify ?? this.#ready?.policy.verify;
+    if (verify === false || (verify === true && this.#lastVerified === value)) return value.value.reveal();
+    if (await this.#shouldVerify(verify)) await this.#verify(value);
     return value.value.reveal();
   }
 
@@ -181,7 +184,17 @@ export class HfSecrets {
     };
   }
 
-  async #current(): Promise<SecretValue> {
+  #current(): Promise<SecretValue> {
+    // Steady state: the cache's own hit promise, with no extra await, unless a policy check or a pending
+    // version needs to look at the value.
+    const ready = this.#ready;
+    if (ready !== undefined && this.#checkPolicy === undefined && this.#pendingOverride === undefined) {
+      return ready.provider.getSecret(this.#secretName);
+    }
+    return this.#currentSlow();
+  }
+
+  async #currentSlow(): Promise<SecretValue> {
     const { provider } = await this.#resolve();
     const value = await provider.getSecret(this.#secretName);
     if (this.#checkPolicy) assertProviderAllowed(this.#checkPolicy, value.provider, value.location);
@@ -214,6 +227,9 @@ export class HfSecrets {
   #resolve(): Promise<Resolved> {
     if (this.#resolved === undefined) {
       const attempt = this.#build();
+      attempt.then((resolved) => {
+        if (this.#resolved === attempt) this.#ready = resolved;
+      }, noop);
       this.#resolved = attempt;
       // A failed resolution (bad config, missing package) is not kept: the next call tries again.
       attempt.catch(() => {
@@ -250,6 +266,8 @@ export class HfSecrets {
     return { provider, policy: environment.policy, environment };
   }
 }
+
+function noop(): void {}
 
 function isCached(provider: SecretProvider): provider is CachedSecretProvider {
   const candidate = provider as Partial<CachedSecretProvider>;
