@@ -205,10 +205,11 @@ describe(`absent and unusable secrets (${localstack.flavor})`, () => {
     const token = makeTestToken();
     await createSecret(name, token);
     await admin.send(new DeleteSecretCommand({ SecretId: name, RecoveryWindowInDays: 7 }));
-    const raw = await admin
-      .send(new GetSecretValueCommand({ SecretId: name }))
-      .catch((e: unknown) => e as Error);
-    expect(raw.name).toBe("InvalidRequestException");
+    const raw = await admin.send(new GetSecretValueCommand({ SecretId: name })).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(raw?.name).toBe("InvalidRequestException");
     const described = await admin.send(new DescribeSecretCommand({ SecretId: name }));
     expect(described.DeletedDate).toBeInstanceOf(Date);
 

@@ -200,6 +200,7 @@ export function mapAwsError(error: unknown, context: AwsCallContext): SecretProv
       "TRANSIENT",
       `Secrets Manager failed to answer for ${secret} (${facts.name}${facts.status ? `, HTTP ${facts.status}` : ""}).`,
       "Nothing to fix on your side if it passes: the cache retries with backoff and serves the previous value meanwhile.",
+      facts.retryAfterMs,
     );
   }
 

@@ -12,6 +12,8 @@ export type SecretNameOption = string | ((logicalName: string) => string);
  * Returns `undefined` when the result is still not a valid Key Vault name (a `.`, `/`, a space, too long...).
  */
 export function defaultKeyVaultSecretName(logicalName: string): string | undefined {
+  // The mapping never shortens a name (lower-casing keeps or adds characters): a longer one cannot become valid.
+  if (logicalName.length > 127) return undefined;
   const mapped = mapLogicalName(logicalName);
   return KEY_VAULT_SECRET_NAME.test(mapped) ? mapped : undefined;
 }

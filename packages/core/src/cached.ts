@@ -23,7 +23,9 @@ export interface CacheOptions {
    * `[0.8, 0.9]`); the first refresh after a cold read draws from `[firstFrom, to]` (default 0.5), so instances
    * started together spread out at once. `false` refreshes only when a caller finds the value expired.
    */
-  readonly refreshAhead?: boolean | { readonly from: number; readonly to: number; readonly firstFrom?: number };
+  readonly refreshAhead?:
+    | boolean
+    | { readonly from: number; readonly to: number; readonly firstFrom?: number };
   /** How long past its TTL a value may be served while refreshes fail transiently. Default 3 600 000 (1 h). */
   readonly maxStaleMs?: number;
   /** A value with a backend expiry is dropped this long before it (and refreshed before that). Default 5 000. */
@@ -94,6 +96,8 @@ interface Entry {
   appliedSeq: number;
   backgroundFailures: number;
   changedDuringFlight: boolean;
+  /** The TTL ended while a refresh was in flight: the value is still served until that refresh settles. */
+  freshEndedInFlight: boolean;
   refreshTimer: TimerHandle | undefined;
   freshTimer: TimerHandle | undefined;
   staleTimer: TimerHandle | undefined;
@@ -208,12 +212,17 @@ class CachedProvider implements CachedSecretProvider {
     this.#useWatch = options.watch ?? true;
     const ahead = options.refreshAhead ?? true;
     if (ahead === true) {
-      this.#refreshAhead = { from: DEFAULTS.refreshFrom, to: DEFAULTS.refreshTo, firstFrom: DEFAULTS.firstRefreshFrom };
-    }
-    else if (ahead === false) this.#refreshAhead = undefined;
+      this.#refreshAhead = {
+        from: DEFAULTS.refreshFrom,
+        to: DEFAULTS.refreshTo,
+        firstFrom: DEFAULTS.firstRefreshFrom,
+      };
+    } else if (ahead === false) this.#refreshAhead = undefined;
     else {
       const firstFrom = ahead.firstFrom ?? Math.min(ahead.from, DEFAULTS.firstRefreshFrom);
-      if (!(ahead.from > 0 && ahead.from <= ahead.to && ahead.to < 1 && firstFrom > 0 && firstFrom <= ahead.to)) {
+      if (
+        !(ahead.from > 0 && ahead.from <= ahead.to && ahead.to < 1 && firstFrom > 0 && firstFrom <= ahead.to)
+      ) {
         throw invalidOption("refreshAhead", "needs 0 < from <= to < 1 and 0 < firstFrom <= to");
       }
       this.#refreshAhead = { from: ahead.from, to: ahead.to, firstFrom };
@@ -419,6 +428,7 @@ class CachedProvider implements CachedSecretProvider {
     entry.hitPromise = Promise.resolve(value);
     entry.state = FRESH;
     entry.backgroundFailures = 0;
+    entry.freshEndedInFlight = false;
 
     const lifetime = Math.min(this.#ttlMs, hardLimit - now);
     entry.staleUntil = Math.min(now + this.#ttlMs + this.#maxStaleMs, hardLimit);
@@ -429,7 +439,9 @@ class CachedProvider implements CachedSecretProvider {
         // The first refresh after a cold read draws from a wider band: instances started together (a deploy,
         // a recovery) spread out at once instead of slowly, cycle after cycle.
         const from = previous === undefined ? this.#refreshAhead.firstFrom : this.#refreshAhead.from;
-        const fraction = this.#jitter ? from + (to - from) * this.#random() : (this.#refreshAhead.from + to) / 2;
+        const fraction = this.#jitter
+          ? from + (to - from) * this.#random()
+          : (this.#refreshAhead.from + to) / 2;
         entry.refreshTimer = this.#clock.setTimer(() => this.#onRefreshDue(entry), lifetime * fraction);
       }
     }
@@ -458,7 +470,8 @@ class CachedProvider implements CachedSecretProvider {
     const now = this.#clock.now();
     if (error.transient && entry.value !== undefined && now < entry.staleUntil) {
       entry.backgroundFailures++;
-      if (entry.state === EXPIRED) this.#enterStale(entry, error);
+      if (entry.state === EXPIRED || entry.freshEndedInFlight) this.#enterStale(entry, error);
+      entry.freshEndedInFlight = false;
       this.#scheduleBackgroundRetry(entry, error);
       return entry.current!;
     }
@@ -525,12 +538,18 @@ class CachedProvider implements CachedSecretProvider {
       this.#enterStale(entry, this.#staleReason(entry));
       return;
     }
-    entry.state = EXPIRED;
     this.#clock.clearTimer(entry.staleTimer ?? {});
     entry.staleTimer = this.#clock.setTimer(
       () => this.#onStaleLimit(entry),
       Math.max(0, entry.staleUntil - this.#clock.now()),
     );
+    if (entry.inflight !== undefined && !entry.changedDuringFlight) {
+      // A refresh is already on its way (slow, or stuck until its timeout): keep answering from the cache
+      // rather than making callers wait for it; if it fails, the value turns stale as usual.
+      entry.freshEndedInFlight = true;
+      return;
+    }
+    entry.state = EXPIRED;
   }
 
   #onStaleLimit(entry: Entry): void {
@@ -587,6 +606,7 @@ class CachedProvider implements CachedSecretProvider {
         appliedSeq: 0,
         backgroundFailures: 0,
         changedDuringFlight: false,
+        freshEndedInFlight: false,
         refreshTimer: undefined,
         freshTimer: undefined,
         staleTimer: undefined,
@@ -605,6 +625,7 @@ class CachedProvider implements CachedSecretProvider {
     entry.current = undefined;
     entry.hitPromise = undefined;
     entry.backgroundFailures = 0;
+    entry.freshEndedInFlight = false;
     entry.appliedSeq = entry.nextSeq;
     if (entry.unwatch) {
       const unwatch = entry.unwatch;

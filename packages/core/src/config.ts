@@ -224,10 +224,25 @@ function parseJson(text: string, file: string): unknown {
   }
 }
 
+/** The subset of the `yaml` package this reader uses. */
+interface YamlModule {
+  parseDocument(
+    text: string,
+    options?: Record<string, unknown>,
+  ): { errors: unknown[]; toJS(options?: Record<string, unknown>): unknown };
+  visit(
+    node: unknown,
+    visitor: { Map?: (key: unknown, map: { items: Array<{ key: unknown }> }) => void },
+  ): void;
+  isScalar(node: unknown): node is { value: unknown; range?: number[] };
+}
+
+const MAX_YAML_NESTING = 64;
+
 async function parseYaml(text: string, file: string): Promise<unknown> {
-  let yaml: { parse: (text: string, options?: Record<string, unknown>) => unknown };
+  let yaml: YamlModule;
   try {
-    yaml = (await import("yaml")) as typeof yaml;
+    yaml = (await import("yaml")) as unknown as YamlModule;
   } catch {
     throw new SecretProviderError({
       code: "PROVIDER_NOT_INSTALLED",
@@ -237,8 +252,43 @@ async function parseYaml(text: string, file: string): Promise<unknown> {
       fix: "Run `npm install yaml`, or use hf-secrets.config.json.",
     });
   }
+  const source = stripBom(text);
+  // yaml's parser recurses once per nesting level; past the stack it fails, and on Node 20 the next such parse
+  // aborts the process (V8 cannot compile a regular expression that deep). No config nests this deep.
+  if (yamlNestingTooDeep(source)) {
+    throw new SecretProviderError({
+      code: "INVALID_CONFIGURATION",
+      provider: "config",
+      location: file,
+      message: `${file} nests YAML collections deeper than ${MAX_YAML_NESTING} levels.`,
+      fix: "A config file needs a few levels: check the file for runaway brackets or dashes.",
+    });
+  }
   try {
-    return yaml.parse(stripBom(text), { prettyErrors: false, uniqueKeys: true, maxAliasCount: 100 });
+    // uniqueKeys: false — yaml compares each new key with every earlier one (quadratic); the check below is linear.
+    // logLevel "error": warnings (unknown tags, directives) are never printed (the SDK is silent).
+    const document = yaml.parseDocument(source, {
+      prettyErrors: false,
+      uniqueKeys: false,
+      logLevel: "error",
+    });
+    if (document.errors.length > 0) throw document.errors[0];
+    yaml.visit(document, {
+      Map(_key, map) {
+        const seen = new Set<unknown>();
+        for (const pair of map.items) {
+          const key = yaml.isScalar(pair.key) ? pair.key.value : pair.key;
+          if (seen.has(key)) {
+            throw Object.assign(new Error("duplicate key"), {
+              code: "DUPLICATE_KEY",
+              pos: yaml.isScalar(pair.key) ? pair.key.range : undefined,
+            });
+          }
+          seen.add(key);
+        }
+      },
+    });
+    return document.toJS({ maxAliasCount: 100 });
   } catch (error) {
     // The yaml error's message quotes the source line; report the position only.
     const offset = (error as { pos?: number[] }).pos?.[0];
@@ -251,6 +301,42 @@ async function parseYaml(text: string, file: string): Promise<unknown> {
       fix: "Fix the YAML syntax at that position (indentation, a missing colon, a duplicate key).",
     });
   }
+}
+
+/**
+ * An upper bound of a YAML text's nesting, in one pass: open flow collections (`[`, `{`), and per line its compact
+ * block indicators (`- - x`, `? ? x`) and its indentation.
+ */
+function yamlNestingTooDeep(text: string): boolean {
+  let flow = 0;
+  let lineStart = true;
+  let indent = 0;
+  let indicators = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) {
+      lineStart = true;
+      indent = 0;
+      indicators = 0;
+      continue;
+    }
+    if (lineStart) {
+      if (c === 32 || c === 9) {
+        if (++indent > 4 * MAX_YAML_NESTING) return true;
+        continue;
+      }
+      const next = text.charCodeAt(i + 1);
+      if ((c === 45 || c === 63 || c === 58) && (next === 32 || next === 9)) {
+        if (++indicators > MAX_YAML_NESTING) return true;
+        continue;
+      }
+      lineStart = false;
+    }
+    if (c === 91 || c === 123) {
+      if (++flow > MAX_YAML_NESTING) return true;
+    } else if ((c === 93 || c === 125) && flow > 0) flow--;
+  }
+  return false;
 }
 
 function lineAndColumn(text: string, position: number): string {

@@ -1,3 +1,5 @@
+import { maskSecret } from "./mask.js";
+
 /**
  * What went wrong, as a stable code a program can switch on.
  *
@@ -38,6 +40,16 @@ export function isTransientCode(code: SecretErrorCode): boolean {
 const BASE_MARKER = Symbol.for("@hf-secrets/core/SecretProviderError");
 const NOT_FOUND_MARKER = Symbol.for("@hf-secrets/core/SecretNotFoundError");
 const AGGREGATE_MARKER = Symbol.for("@hf-secrets/core/AggregateSecretError");
+
+// A Hugging Face credential inside text (the shapes `hf-secrets scan` looks for). A configuration can hold one
+// by mistake — pasted where a name belongs (a chain entry, a variable name, a secret id) — and an error that
+// names the bad entry would repeat it: messages reach logs and bug reports.
+const CREDENTIAL_IN_TEXT = /(?<![A-Za-z0-9_])(?:hf_(?:oauth_)?|api_org_)[A-Za-z0-9]{30,}(?![A-Za-z0-9_])/g;
+
+/** Masks every Hugging Face credential found in `text` (`hf_****abcd`). */
+export function redactCredentials(text: string): string {
+  return text.replace(CREDENTIAL_IN_TEXT, (found) => maskSecret(found));
+}
 
 /** Everything needed to build a {@link SecretProviderError}. Never put a secret value in any field. */
 export interface SecretProviderErrorInit {
@@ -90,8 +102,8 @@ export class SecretProviderError extends Error {
 
   /** @param init - see {@link SecretProviderErrorInit}. */
   constructor(init: SecretProviderErrorInit) {
-    const fix = init.fix ? ` Fix: ${init.fix}` : "";
-    super(`[hf-secrets] [${init.provider}] ${init.message}${fix}`);
+    const fix = init.fix ? ` Fix: ${redactCredentials(init.fix)}` : "";
+    super(`[hf-secrets] [${init.provider}] ${redactCredentials(init.message)}${fix}`);
     if (init.cause !== undefined) {
       Object.defineProperty(this, "cause", {
         value: toSafeCause(init.cause),
@@ -105,11 +117,11 @@ export class SecretProviderError extends Error {
     this.provider = init.provider;
     this.tryNext = init.tryNext ?? init.code === "NOT_FOUND";
     this.transient = isTransientCode(init.code);
-    this.location = init.location;
-    this.fix = init.fix;
-    this.secretName = init.secretName;
+    this.location = init.location === undefined ? undefined : redactCredentials(init.location);
+    this.fix = init.fix === undefined ? undefined : redactCredentials(init.fix);
+    this.secretName = init.secretName === undefined ? undefined : redactCredentials(init.secretName);
     this.retryAfterMs = init.retryAfterMs;
-    this.detail = init.message;
+    this.detail = redactCredentials(init.message);
     Object.defineProperty(this, BASE_MARKER, { value: true });
   }
 

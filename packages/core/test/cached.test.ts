@@ -131,6 +131,40 @@ describe("cached(): TTL and refresh-ahead", () => {
     expect(faulty.callTimes[1]! - faulty.callTimes[0]!).toBe(85_000);
   });
 
+  it("keeps answering from the cache when the TTL ends while a slow refresh is in flight", async () => {
+    const t = setup({ ttlMs: 10_000, random: () => 0, timeoutMs: 30_000, retry: { attempts: 1 } });
+    await t.cache.getSecret("HF_TOKEN");
+    // The first refresh starts at 0.5·TTL and hangs for 8 s: past the TTL.
+    t.faulty.enqueue({ hangMs: 8_000 });
+    await t.clock.advance(5_000);
+    expect(t.faulty.callTimes).toHaveLength(2);
+    await t.clock.advance(6_000);
+    // TTL ended 1 s ago; the refresh is still in flight: a caller is answered at once, from the cache.
+    let answered = false;
+    void t.cache.getSecret("HF_TOKEN").then(() => {
+      answered = true;
+    });
+    await t.clock.flush();
+    expect(answered).toBe(true);
+    expect(t.cache.peek("HF_TOKEN")?.value.reveal()).toBe(t.token);
+    // When the refresh settles, the value is fresh again; no second call was made meanwhile.
+    await t.clock.advance(2_000);
+    expect(t.faulty.callTimes).toHaveLength(2);
+    expect(t.cache.peek("HF_TOKEN")?.stale).toBeUndefined();
+  });
+
+  it("marks the value stale when that in-flight refresh fails after the TTL", async () => {
+    const t = setup({ ttlMs: 10_000, random: () => 0, timeoutMs: 7_000, retry: { attempts: 1 } });
+    await t.cache.getSecret("HF_TOKEN");
+    t.faulty.enqueue({ hangMs: 60_000 });
+    await t.clock.advance(11_000);
+    expect(t.cache.peek("HF_TOKEN")?.stale).toBeUndefined();
+    await t.clock.advance(1_000);
+    // The refresh timed out at 5 s + 7 s = 12 s.
+    expect(t.cache.peek("HF_TOKEN")?.stale).toBe(true);
+    expect(t.events.some((e) => e.type === "stale")).toBe(true);
+  });
+
   it("without refresh-ahead, a get after the TTL waits for one fetch", async () => {
     const { cache, backend, clock } = setup({ ttlMs: MIN, refreshAhead: false });
     await cache.getSecret("HF_TOKEN");

@@ -20,6 +20,10 @@ export const hfSecretsProvider: ProviderDefinition = defineProvider({
     variable: { type: "string", description: "the key that holds the HF token" },
     variables: { type: "object", description: "logical secret name → key" },
     strict: { type: "boolean", description: "hygiene problems are errors (default: the policy's strict)" },
+    followSymlinks: {
+      type: "boolean",
+      description: "read an env file that is a symlink to a file outside its folder (default false)",
+    },
     gitCheck: {
       type: "boolean",
       description: "warn when git does not ignore a file with a secret (default true)",
@@ -53,6 +57,7 @@ export const hfSecretsProvider: ProviderDefinition = defineProvider({
       variables: variables as Record<string, string> | undefined,
       strict: (options.strict as boolean | undefined) ?? context.policy.strict,
       gitCheck: options.gitCheck as boolean | undefined,
+      followSymlinks: options.followSymlinks as boolean | undefined,
       envKeysFile: path(options.envKeysFile),
     });
   },

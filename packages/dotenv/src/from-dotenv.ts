@@ -61,6 +61,8 @@ export interface DotenvProviderOptions {
   readonly variables?: Readonly<Record<string, string>>;
   /** Hygiene findings (loose permissions, not git-ignored) are errors instead of warnings. Default `false`. */
   readonly strict?: boolean;
+  /** Read an env file that is a symlink to a file outside its folder. Default `false`: such a link is refused. */
+  readonly followSymlinks?: boolean;
   /** Ask `git check-ignore` whether a file holding a plain value is ignored. Default `true`. */
   readonly gitCheck?: boolean;
   /** The dotenvx keys file; default `.env.keys` beside each env file. */
@@ -194,6 +196,7 @@ export function fromDotenv(options: DotenvProviderOptions = {}): SecretProvider 
       provider: DOTENV_PROVIDER_NAME,
       secretName: name,
       signal,
+      followSymlinks: options.followSymlinks,
     });
     for (const keyName of names) {
       const value = keysFile?.values.get(keyName);
@@ -279,7 +282,12 @@ export function fromDotenv(options: DotenvProviderOptions = {}): SecretProvider 
       const paths = filesFor(env);
       const files: EnvFile[] = [];
       for (const path of paths) {
-        const file = await readEnvFile(path, { provider: DOTENV_PROVIDER_NAME, secretName: name, signal });
+        const file = await readEnvFile(path, {
+          provider: DOTENV_PROVIDER_NAME,
+          secretName: name,
+          signal,
+          followSymlinks: options.followSymlinks,
+        });
         if (file !== undefined) files.push(file);
       }
       const keys = keysFor(name);

@@ -1,5 +1,6 @@
 import { constants, type Stats } from "node:fs";
-import { type FileHandle, open } from "node:fs/promises";
+import { type FileHandle, lstat, open, realpath } from "node:fs/promises";
+import { dirname, isAbsolute, relative } from "node:path";
 import { SecretProviderError } from "@hf-secrets/core";
 import { parse } from "dotenv";
 
@@ -39,7 +40,13 @@ export function parseEnvText(text: string): Map<string, string> {
  */
 export async function readEnvFile(
   path: string,
-  context: { provider: string; secretName: string; signal?: AbortSignal | undefined },
+  context: {
+    provider: string;
+    secretName: string;
+    signal?: AbortSignal | undefined;
+    /** Follow a symlink whose target is outside the link's folder (default: refuse it). */
+    followSymlinks?: boolean | undefined;
+  },
 ): Promise<EnvFile | undefined> {
   const fail = (
     code: "INVALID_CONFIGURATION" | "ACCESS_DENIED" | "TRANSIENT",
@@ -56,6 +63,20 @@ export async function readEnvFile(
       fix,
       cause,
     });
+  if (!context.followSymlinks && (await lstat(path).catch(() => undefined))?.isSymbolicLink()) {
+    // A link to a file beside it (.env -> .env.development) is followed; one that leaves the link's folder is not,
+    // unless configured: a link in a project folder must not point a secret read anywhere.
+    const target = await realpath(path).catch(() => undefined);
+    const folder = await realpath(dirname(path)).catch(() => dirname(path));
+    const where = target === undefined ? undefined : relative(folder, target);
+    if (where !== undefined && (where.startsWith("..") || isAbsolute(where))) {
+      throw fail(
+        "INVALID_CONFIGURATION",
+        `${path} is a symlink to ${target}, outside its folder; such links are not followed.`,
+        "Replace the link with the file, or pass `followSymlinks: true` if the link is intended.",
+      );
+    }
+  }
   let handle: FileHandle;
   try {
     handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));

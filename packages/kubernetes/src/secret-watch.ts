@@ -48,6 +48,8 @@ interface WatchEvent {
 export class SecretWatch {
   readonly #options: SecretWatchOptions;
   #resourceVersion: string | undefined;
+  /** After 410 Gone: the version the relist found (and reported); the next watch replays it as ADDED. */
+  #relisted: string | undefined;
   #generation = 0;
   #failures = 0;
   #stopped = false;
@@ -80,7 +82,7 @@ export class SecretWatch {
   }
 
   /** GETs the Secret and resumes watching from its resourceVersion; `notify` when a change may have been missed. */
-  async #relist(notify: boolean): Promise<void> {
+  async #relist(notify: boolean, afterGone = false): Promise<void> {
     if (this.#stopped) return;
     const generation = ++this.#generation;
     let version: string | undefined;
@@ -95,7 +97,11 @@ export class SecretWatch {
     }
     if (generation !== this.#generation || this.#stopped) return;
     const changed = version !== this.#resourceVersion;
-    this.#resourceVersion = version;
+    // After 410 Gone the Secret's own resourceVersion can be older than the server's watch window (it is after an
+    // API server restart, when the Secret has not changed since): watching from it would get 410 again, in a loop.
+    // Watch from "now" instead: the server first sends the Secret as ADDED, so no change is missed.
+    this.#resourceVersion = afterGone ? undefined : version;
+    this.#relisted = afterGone ? version : undefined;
     if (notify && changed) this.#notify();
     void this.#open();
   }
@@ -139,11 +145,15 @@ export class SecretWatch {
     switch (type) {
       case "ADDED":
       case "MODIFIED":
-      case "DELETED":
+      case "DELETED": {
         this.#failures = 0;
         if (typeof version === "string") this.#resourceVersion = version;
-        this.#notify();
+        // A watch from "now" starts with the Secret as ADDED: the relist already reported that version.
+        const replayed = type === "ADDED" && version === this.#relisted;
+        this.#relisted = undefined;
+        if (!replayed) this.#notify();
         return;
+      }
       case "BOOKMARK":
         this.#failures = 0;
         if (typeof version === "string") this.#resourceVersion = version;
@@ -152,7 +162,7 @@ export class SecretWatch {
         this.#generation++;
         this.#abort();
         if (object?.code === 410) {
-          void this.#relist(true);
+          void this.#relist(true, true);
         } else {
           this.#failures++;
           this.#options.onError(
@@ -171,7 +181,7 @@ export class SecretWatch {
     this.#controller = undefined;
     this.#clearStallTimer();
     if ((error as { statusCode?: unknown } | null | undefined)?.statusCode === 410) {
-      void this.#relist(true);
+      void this.#relist(true, true);
       return;
     }
     // client-node 2.x ends a watch that was silent for 30 s with a TimeoutError: a normal end, not a fault.

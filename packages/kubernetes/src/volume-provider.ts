@@ -1,3 +1,4 @@
+import { constants } from "node:fs";
 import { readdir, readFile, readlink, stat } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
 import {
@@ -144,6 +145,17 @@ export function createVolumeProvider(options: KubernetesVolumeOptions): SecretPr
     });
   }
 
+  function outsideMount(name: string, key: string, problem: string): SecretProviderError {
+    return new SecretProviderError({
+      code: "INVALID_CONFIGURATION",
+      provider: PROVIDER,
+      secretName: name,
+      location: `kubernetes-volume:${fileOf(key)}`,
+      message: `Refusing to read "${key}" at ${mountPath}: ${problem}; kubelet never lays a Secret volume out this way.`,
+      fix: `Check what wrote to ${mountPath}: mount the Secret volume there (kubelet manages its links), or point mountPath at the volume.`,
+    });
+  }
+
   async function readMounted(
     name: string,
     key: string,
@@ -151,13 +163,22 @@ export function createVolumeProvider(options: KubernetesVolumeOptions): SecretPr
   ): Promise<MountedFile> {
     for (let attempt = 0; ; attempt++) {
       const target = await readlink(join(mountPath, DATA_LINK)).catch(() => undefined);
+      // kubelet's ..data names a folder beside it ("..2026_01_28_10_11_12.123456789"), whose files are regular
+      // files: a link that leaves the mount, or a key file that is itself a link, is not kubelet's doing.
+      if (target !== undefined && (target.includes("/") || !target.startsWith(".."))) {
+        throw outsideMount(name, key, `..data points to ${JSON.stringify(target)}, outside the mount`);
+      }
       const folder = target === undefined ? mountPath : resolve(mountPath, target);
       try {
-        const bytes = await readFile(join(folder, key), signal ? { signal } : {});
+        // O_NOFOLLOW inside kubelet's data folder: ELOOP when the key's file is a symlink.
+        const flag = target === undefined ? "r" : constants.O_RDONLY | constants.O_NOFOLLOW;
+        const bytes = await readFile(join(folder, key), { flag, ...(signal ? { signal } : {}) });
         return { bytes, version: target === undefined ? undefined : basename(target).replace(/^\.+/, "") };
       } catch (thrown) {
         if (signal?.aborted) throw abortedError(signal, name);
         const error = thrown as NodeJS.ErrnoException;
+        if (error.code === "ELOOP")
+          throw outsideMount(name, key, `the file of "${key}" in ${target} is a symlink`);
         if (error.code !== "ENOENT" && error.code !== "ENOTDIR") throw fsError(name, key, error);
         if (target !== undefined && attempt < MAX_SWAP_RETRIES) {
           const now = await readlink(join(mountPath, DATA_LINK)).catch(() => undefined);

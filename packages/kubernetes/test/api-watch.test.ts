@@ -119,11 +119,13 @@ describe("API mode: one watch on the Secret", () => {
     const rv = cluster.put(NS, SECRET, { HF_TOKEN: makeTestToken() });
     cluster.compact();
     await clock.advance(1_000);
-    // The resumed watch got 410 Gone; the provider GETs again and watches from the fresh resourceVersion.
+    // The resumed watch got 410 Gone; the provider GETs again (reporting the change once) and watches from "now":
+    // the Secret's own resourceVersion can be older than the server's window (after an API server restart).
     expect(cluster.gets).toHaveLength(2);
     expect(changes()).toBe(1);
     expect(cluster.openWatches).toHaveLength(1);
-    expect(cluster.openWatches[0]!.query.resourceVersion).toBe(rv);
+    expect(cluster.openWatches[0]!.query.resourceVersion).toBeUndefined();
+    expect(rv).toBeDefined();
   });
 
   it("relists on a 410 status too, without onChange when nothing changed", async () => {

@@ -1,0 +1,146 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { SecretProviderError } from "@hf-secrets/core";
+import { expectLinearTime } from "@hf-secrets/testing";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import {
+  assertKeyVaultSecretName,
+  defaultKeyVaultSecretName,
+  KEY_VAULT_SECRET_NAME,
+  mapLogicalName,
+} from "../src/secret-name.js";
+
+// Hostile input for the Key Vault name mapping (logical name → Key Vault secret name). Properties: a valid
+// Key Vault name or a documented refusal, no prototype pollution, linear time on 1 MiB. Case counts are recorded
+// for docs/reliability.md when HF_SECRETS_RESULTS_DIR is set.
+
+const numRuns = Number(process.env.HF_SECRETS_FC_RUNS ?? 10_000);
+const PACKAGE = "@hf-secrets/azure";
+
+function recordResult(kind: string, id: string, data: Record<string, unknown>): void {
+  const dir = process.env.HF_SECRETS_RESULTS_DIR;
+  if (!dir) return;
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${kind}--${id}.json`), `${JSON.stringify({ kind, id, ...data }, null, 2)}\n`);
+}
+
+function property<Ts>(id: string, title: string, prop: fc.IProperty<Ts>): void {
+  const started = performance.now();
+  const details = fc.check(prop, { numRuns });
+  recordResult("property", `azure-${id}`, {
+    package: PACKAGE,
+    title,
+    runs: details.numRuns,
+    requested: numRuns,
+    ok: !details.failed,
+    durationMs: Math.round(performance.now() - started),
+    ...(details.failed ? { counterexample: fc.stringify(details.counterexample).slice(0, 300) } : {}),
+  });
+  if (details.failed) throw new Error(fc.defaultReportMessage(details) ?? "property failed");
+}
+
+/** Times `run` at 128 KiB and 1 MiB (expectLinearTime) and records the outcome, failure included. */
+function linear(
+  id: string,
+  title: string,
+  run: (input: string) => unknown,
+  make: (size: number) => string,
+): void {
+  try {
+    const result = expectLinearTime(run, make);
+    recordResult("linear-time", `azure-${id}`, { package: PACKAGE, title, ...result, ok: true });
+  } catch (error) {
+    recordResult("linear-time", `azure-${id}`, {
+      package: PACKAGE,
+      title,
+      ok: false,
+      error: (error as Error).message,
+    });
+    throw error;
+  }
+}
+
+const logicalName = fc.oneof(
+  fc.constantFrom(
+    "HF_TOKEN",
+    "__proto__",
+    "constructor",
+    "İSTANBUL_KEY",
+    "ǅ_x",
+    "ß",
+    "K",
+    "a.b",
+    "a/b",
+    "a b",
+    "-",
+    "_",
+    "",
+  ),
+  fc.string({ maxLength: 140 }),
+  fc.string({ unit: "grapheme", maxLength: 30 }),
+  fc.stringMatching(/^[A-Za-z0-9_-]{1,130}$/),
+);
+
+describe("azure: hostile Key Vault names", () => {
+  it(`the default mapping gives a valid Key Vault name or none, for any logical name (${numRuns} runs)`, () =>
+    property(
+      "default-name",
+      "defaultKeyVaultSecretName(any logical name, Unicode included) → a name matching ^[0-9a-zA-Z-]{1,127}$ or undefined; never throws",
+      fc.property(logicalName, (name) => {
+        const mapped = defaultKeyVaultSecretName(name);
+        return mapped === undefined
+          ? !KEY_VAULT_SECRET_NAME.test(mapLogicalName(name))
+          : KEY_VAULT_SECRET_NAME.test(mapped) && mapped === mapped.toLowerCase();
+      }),
+    ));
+
+  it(`assertKeyVaultSecretName: a valid name passes through, anything else is INVALID_CONFIGURATION (${numRuns} runs)`, () =>
+    property(
+      "assert-name",
+      "assertKeyVaultSecretName(any value: strings, numbers, objects, __proto__) → the name itself, or INVALID_CONFIGURATION naming the logical name; no prototype pollution",
+      fc.property(fc.oneof(logicalName, fc.anything()), logicalName, (candidate, logical) => {
+        try {
+          return (
+            assertKeyVaultSecretName(candidate, logical, "azure", "secretNames") === candidate &&
+            KEY_VAULT_SECRET_NAME.test(candidate as string)
+          );
+        } catch (error) {
+          return (
+            SecretProviderError.isInstance(error) &&
+            error.code === "INVALID_CONFIGURATION" &&
+            !(typeof candidate === "string" && KEY_VAULT_SECRET_NAME.test(candidate)) &&
+            Object.keys(Object.prototype).length === 0
+          );
+        }
+      }),
+    ));
+
+  it("the mapping and the refusal: linear time on 1 MiB", () => {
+    linear(
+      "map-1mib",
+      "defaultKeyVaultSecretName on a 1 MiB logical name",
+      (s) => defaultKeyVaultSecretName(s),
+      (n) => "A_".repeat(n / 2),
+    );
+    linear(
+      "map-1mib-unicode",
+      "defaultKeyVaultSecretName on 1 MiB of Unicode",
+      (s) => defaultKeyVaultSecretName(s),
+      (n) => "İǅß".repeat(n / 3),
+    );
+    linear(
+      "assert-1mib",
+      "assertKeyVaultSecretName refusing a 1 MiB name",
+      (s) => {
+        try {
+          assertKeyVaultSecretName(s, s, "azure", "secretNames");
+        } catch {
+          // expected: too long
+        }
+      },
+      (n) => "a".repeat(n),
+    );
+    expect(Object.keys(Object.prototype)).toEqual([]);
+  });
+});
