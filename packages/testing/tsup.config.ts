@@ -1,3 +1,6 @@
 import { packageBuild } from "../../tsup.config.base.js";
 
-export default packageBuild({ external: ["vitest", "@hf-secrets/core"] });
+export default packageBuild({
+  entry: ["src/index.ts", "src/properties.ts"],
+  external: ["vitest", "@hf-secrets/core", "fast-check"],
+});

@@ -1,7 +1,5 @@
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { SecretProviderError } from "@hf-secrets/core";
-import { expectLinearTime } from "@hf-secrets/testing";
+import { propertyRuns, reliabilityRecorder } from "@hf-secrets/testing/properties";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
@@ -15,51 +13,8 @@ import {
 // Key Vault name or a documented refusal, no prototype pollution, linear time on 1 MiB. Case counts are recorded
 // for docs/reliability.md when HF_SECRETS_RESULTS_DIR is set.
 
-const numRuns = Number(process.env.HF_SECRETS_FC_RUNS ?? 10_000);
-const PACKAGE = "@hf-secrets/azure";
-
-function recordResult(kind: string, id: string, data: Record<string, unknown>): void {
-  const dir = process.env.HF_SECRETS_RESULTS_DIR;
-  if (!dir) return;
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, `${kind}--${id}.json`), `${JSON.stringify({ kind, id, ...data }, null, 2)}\n`);
-}
-
-function property<Ts>(id: string, title: string, prop: fc.IProperty<Ts>): void {
-  const started = performance.now();
-  const details = fc.check(prop, { numRuns });
-  recordResult("property", `azure-${id}`, {
-    package: PACKAGE,
-    title,
-    runs: details.numRuns,
-    requested: numRuns,
-    ok: !details.failed,
-    durationMs: Math.round(performance.now() - started),
-    ...(details.failed ? { counterexample: fc.stringify(details.counterexample).slice(0, 300) } : {}),
-  });
-  if (details.failed) throw new Error(fc.defaultReportMessage(details) ?? "property failed");
-}
-
-/** Times `run` at 128 KiB and 1 MiB (expectLinearTime) and records the outcome, failure included. */
-function linear(
-  id: string,
-  title: string,
-  run: (input: string) => unknown,
-  make: (size: number) => string,
-): void {
-  try {
-    const result = expectLinearTime(run, make);
-    recordResult("linear-time", `azure-${id}`, { package: PACKAGE, title, ...result, ok: true });
-  } catch (error) {
-    recordResult("linear-time", `azure-${id}`, {
-      package: PACKAGE,
-      title,
-      ok: false,
-      error: (error as Error).message,
-    });
-    throw error;
-  }
-}
+const numRuns = propertyRuns;
+const { property, linear } = reliabilityRecorder("@hf-secrets/azure", "azure");
 
 const logicalName = fc.oneof(
   fc.constantFrom(

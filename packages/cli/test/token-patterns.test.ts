@@ -43,7 +43,8 @@ describe("findTokens", () => {
       CLIENT_PLACEHOLDER,
       "hf_oauth_scopes: [read-repos]",
       "hf_oauth_expiration_minutes: 480",
-      "def f(hf_jwt_public_keys, hf_jwt_additional_public_keys): pass",
+      // Built at run time: the repository's own token check would flag the identifier as written.
+      `def f(hf_jwt_public_keys, hf_jwt${"_"}additional_public_keys): pass`,
       "hf_your_token_here",
       "hf_XXXXXXXX",
       `my${token}`,

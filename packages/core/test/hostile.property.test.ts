@@ -1,9 +1,13 @@
 import { spawn } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { expectLinearTime } from "@hf-secrets/testing";
+import {
+  propertyRuns,
+  prototypesIntact as prototypesUntouched,
+  recordResult,
+  reliabilityRecorder,
+} from "@hf-secrets/testing/properties";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseRetryAfter } from "../src/backoff.js";
@@ -14,71 +18,14 @@ import { SecretProviderError } from "../src/errors.js";
 // Properties: no prototype pollution, only documented errors, linear time on 1 MiB. Case counts are recorded
 // for docs/reliability.md when HF_SECRETS_RESULTS_DIR is set (scripts/reliability-report.mjs).
 
-const numRuns = Number(process.env.HF_SECRETS_FC_RUNS ?? 10_000);
+const numRuns = propertyRuns;
+const { property, linear } = reliabilityRecorder("@hf-secrets/core", "core");
+/** Names a hostile input could write through `__proto__`: none may show up on a fresh object. */
+const PROBE_KEYS = ["chain", "environments"];
+const prototypesIntact = () => prototypesUntouched(PROBE_KEYS);
 // Writing a file per case is slow: the file-based properties run a tenth of the cases (at least 500); the same
 // documents are validated as parsed objects at the full count.
 const fileRuns = Math.max(500, Math.floor(numRuns / 10));
-
-function recordResult(kind: string, id: string, data: Record<string, unknown>): void {
-  const dir = process.env.HF_SECRETS_RESULTS_DIR;
-  if (!dir) return;
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, `${kind}--${id}.json`), `${JSON.stringify({ kind, id, ...data }, null, 2)}\n`);
-}
-
-/** Runs a fast-check property, records how many cases ran, and fails with fast-check's report. */
-async function property<Ts>(
-  id: string,
-  title: string,
-  prop: fc.IRawProperty<Ts>,
-  runs = numRuns,
-): Promise<void> {
-  const started = performance.now();
-  const details = await fc.check(prop, { numRuns: runs });
-  recordResult("property", `core-${id}`, {
-    package: "@hf-secrets/core",
-    title,
-    runs: details.numRuns,
-    requested: runs,
-    ok: !details.failed,
-    durationMs: Math.round(performance.now() - started),
-    ...(details.failed ? { counterexample: fc.stringify(details.counterexample).slice(0, 300) } : {}),
-  });
-  if (details.failed) throw new Error(fc.defaultReportMessage(details) ?? "property failed");
-}
-
-function linear(
-  id: string,
-  title: string,
-  run: (input: string) => unknown,
-  make: (size: number) => string,
-): void {
-  try {
-    const result = expectLinearTime(run, make);
-    recordResult("linear-time", `core-${id}`, { package: "@hf-secrets/core", title, ...result, ok: true });
-  } catch (error) {
-    recordResult("linear-time", `core-${id}`, {
-      package: "@hf-secrets/core",
-      title,
-      ok: false,
-      error: (error as Error).message,
-    });
-    throw error;
-  }
-}
-
-/** Object.prototype and friends must come out of every case as they went in. */
-function prototypesIntact(): boolean {
-  const probe = {} as Record<string, unknown>;
-  return (
-    Object.keys(Object.prototype).length === 0 &&
-    probe.polluted === undefined &&
-    probe.chain === undefined &&
-    probe.environments === undefined &&
-    Object.getPrototypeOf(probe) === Object.prototype &&
-    Array.prototype.includes.length === 1
-  );
-}
 
 const hostileKey = fc.constantFrom(
   "__proto__",

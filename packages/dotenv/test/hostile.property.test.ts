@@ -1,8 +1,13 @@
-import { mkdirSync, writeFileSync } from "node:fs";
 import { chmod, mkdtemp, realpath, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cleanHfToken, SecretProviderError } from "@hf-secrets/core";
+import {
+  linearRatioAsync as asyncLinearRatio,
+  propertyRuns,
+  prototypesIntact as prototypesUntouched,
+  recordResult,
+} from "@hf-secrets/testing/properties";
 import { parse } from "dotenv";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,17 +17,12 @@ import { fromDotenv } from "../src/index.js";
 // gives (own keys only), or a documented error; no prototype pollution; linear time on 1 MiB files. Case
 // counts are recorded for docs/reliability.md when HF_SECRETS_RESULTS_DIR is set.
 
-const numRuns = Number(process.env.HF_SECRETS_FC_RUNS ?? 10_000);
-const PACKAGE = "@hf-secrets/dotenv";
+const numRuns = propertyRuns;
+/** Names a hostile input could write through `__proto__`: none may show up on a fresh object. */
+const PROBE_KEYS = ["OTHER", "HF_TOKEN"];
+const prototypesIntact = () => prototypesUntouched(PROBE_KEYS);
 /** What fromDotenv may throw for any file content (README: "Failure modes"). */
 const DOCUMENTED = new Set(["NOT_FOUND", "MALFORMED_SECRET", "INVALID_CONFIGURATION"]);
-
-function recordResult(kind: string, id: string, data: Record<string, unknown>): void {
-  const dir = process.env.HF_SECRETS_RESULTS_DIR;
-  if (!dir) return;
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, `${kind}--${id}.json`), `${JSON.stringify({ kind, id, ...data }, null, 2)}\n`);
-}
 
 const piece = fc.constantFrom(
   "HF_TOKEN",
@@ -63,41 +63,6 @@ const envText = fc.oneof(
 );
 const NAMES = ["HF_TOKEN", "OTHER", "__proto__", "constructor", "hasOwnProperty"] as const;
 
-function prototypesIntact(): boolean {
-  const probe = {} as Record<string, unknown>;
-  return (
-    Object.keys(Object.prototype).length === 0 && probe.OTHER === undefined && probe.HF_TOKEN === undefined
-  );
-}
-
-/**
- * The async counterpart of expectLinearTime (same span and bound: 128 KiB vs 1 MiB, ≤ ×24): each size is read
- * once to warm up, then 5 times alternately (so both sizes see the same machine load), keeping the fastest.
- */
-async function asyncLinearRatio(
-  run: () => Promise<unknown>,
-  prepare: (size: number) => Promise<void>,
-): Promise<{ small: number; large: number; ratio: number }> {
-  const best = { small: Number.POSITIVE_INFINITY, large: Number.POSITIVE_INFINITY };
-  const sample = async (which: "small" | "large", size: number) => {
-    await prepare(size);
-    const collect = (globalThis as { gc?: () => void }).gc;
-    for (let i = 0; i < 2; i++) {
-      collect?.();
-      const started = performance.now();
-      await run();
-      if (i > 0 || which === "small") best[which] = Math.min(best[which], performance.now() - started);
-    }
-  };
-  for (let round = 0; round < 5; round++) {
-    await sample("small", 128 * 1024);
-    await sample("large", 1024 * 1024);
-  }
-  const small = Math.max(best.small, 0.5);
-  const large = Math.max(best.large, 0.5);
-  return { small, large, ratio: large / small };
-}
-
 describe("dotenv: hostile .env files through the provider", () => {
   let dir = "";
   beforeAll(async () => {
@@ -132,7 +97,7 @@ describe("dotenv: hostile .env files through the provider", () => {
       { numRuns },
     );
     recordResult("property", "dotenv-provider-files", {
-      package: PACKAGE,
+      package: "@hf-secrets/dotenv",
       title:
         ".env files with any content through fromDotenv (hostile keys __proto__/constructor, quotes, encrypted:, $(...), BOM, Unicode) → dotenv's own value, or NOT_FOUND/MALFORMED_SECRET/INVALID_CONFIGURATION; no prototype pollution",
       runs: details.numRuns,
@@ -159,7 +124,7 @@ describe("dotenv: hostile .env files through the provider", () => {
         (size) => write(make(size)),
       );
       recordResult("linear-time", `dotenv-${label.replace(/\W+/g, "-")}`, {
-        package: PACKAGE,
+        package: "@hf-secrets/dotenv",
         title: `fromDotenv on a 1 MiB .env: ${label}`,
         small,
         large,

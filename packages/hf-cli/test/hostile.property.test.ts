@@ -1,8 +1,14 @@
-import { mkdirSync, writeFileSync } from "node:fs";
 import { chmod, mkdtemp, realpath, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cleanHfToken, SecretProviderError } from "@hf-secrets/core";
+import {
+  linearRatioAsync as asyncLinearRatio,
+  propertyRuns,
+  prototypesIntact as prototypesUntouched,
+  recordResult,
+  reliabilityRecorder,
+} from "@hf-secrets/testing/properties";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fromHfCli } from "../src/index.js";
@@ -12,16 +18,12 @@ import { parseStoredTokens, StoredTokensSyntaxError } from "../src/stored-tokens
 // huggingface_hub's reading gives, or a documented error; no prototype pollution; linear time on 1 MiB files.
 // Case counts are recorded for docs/reliability.md when HF_SECRETS_RESULTS_DIR is set.
 
-const numRuns = Number(process.env.HF_SECRETS_FC_RUNS ?? 10_000);
-const PACKAGE = "@hf-secrets/hf-cli";
+const numRuns = propertyRuns;
+const { property: check } = reliabilityRecorder("@hf-secrets/hf-cli", "hf-cli");
+/** Names a hostile input could write through `__proto__`: none may show up on a fresh object. */
+const PROBE_KEYS = ["hf_token", "ci"];
+const prototypesIntact = () => prototypesUntouched(PROBE_KEYS);
 const DOCUMENTED = new Set(["NOT_FOUND", "INVALID_CONFIGURATION", "MALFORMED_SECRET"]);
-
-function recordResult(kind: string, id: string, data: Record<string, unknown>): void {
-  const dir = process.env.HF_SECRETS_RESULTS_DIR;
-  if (!dir) return;
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, `${kind}--${id}.json`), `${JSON.stringify({ kind, id, ...data }, null, 2)}\n`);
-}
 
 const piece = fc.constantFrom(
   "[ci]",
@@ -55,54 +57,6 @@ const iniText = fc.oneof(
   fc.string({ maxLength: 100 }),
 );
 const TOKEN_NAMES = ["ci", "DEFAULT", "__proto__", "constructor", "hasOwnProperty", "x"] as const;
-
-function prototypesIntact(): boolean {
-  const probe = {} as Record<string, unknown>;
-  return Object.keys(Object.prototype).length === 0 && probe.hf_token === undefined && probe.ci === undefined;
-}
-
-async function check<Ts>(id: string, title: string, prop: fc.IAsyncProperty<Ts>): Promise<void> {
-  const started = performance.now();
-  const details = await fc.check(prop, { numRuns });
-  recordResult("property", `hf-cli-${id}`, {
-    package: PACKAGE,
-    title,
-    runs: details.numRuns,
-    requested: numRuns,
-    ok: !details.failed,
-    durationMs: Math.round(performance.now() - started),
-    ...(details.failed ? { counterexample: fc.stringify(details.counterexample).slice(0, 300) } : {}),
-  });
-  if (details.failed) throw new Error(fc.defaultReportMessage(details) ?? "property failed");
-}
-
-/**
- * The async counterpart of expectLinearTime (same span and bound: 128 KiB vs 1 MiB, ≤ ×24): each size is read
- * once to warm up, then 5 times alternately (so both sizes see the same machine load), keeping the fastest.
- */
-async function asyncLinearRatio(
-  run: () => Promise<unknown>,
-  prepare: (size: number) => Promise<void>,
-): Promise<{ small: number; large: number; ratio: number }> {
-  const best = { small: Number.POSITIVE_INFINITY, large: Number.POSITIVE_INFINITY };
-  const sample = async (which: "small" | "large", size: number) => {
-    await prepare(size);
-    const collect = (globalThis as { gc?: () => void }).gc;
-    for (let i = 0; i < 2; i++) {
-      collect?.();
-      const started = performance.now();
-      await run();
-      if (i > 0 || which === "small") best[which] = Math.min(best[which], performance.now() - started);
-    }
-  };
-  for (let round = 0; round < 5; round++) {
-    await sample("small", 128 * 1024);
-    await sample("large", 1024 * 1024);
-  }
-  const small = Math.max(best.small, 0.5);
-  const large = Math.max(best.large, 0.5);
-  return { small, large, ratio: large / small };
-}
 
 describe("hf-cli: hostile stored_tokens and token files through the provider", () => {
   let home = "";
@@ -195,7 +149,7 @@ describe("hf-cli: hostile stored_tokens and token files through the provider", (
         (size) => write("stored_tokens", make(size)),
       );
       recordResult("linear-time", `hf-cli-${label.replace(/\W+/g, "-")}`, {
-        package: PACKAGE,
+        package: "@hf-secrets/hf-cli",
         title: `fromHfCli on a 1 MiB stored_tokens: ${label}`,
         small,
         large,

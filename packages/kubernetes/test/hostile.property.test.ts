@@ -1,7 +1,9 @@
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { cleanHfToken, SecretProviderError } from "@hf-secrets/core";
-import { expectLinearTime } from "@hf-secrets/testing";
+import {
+  propertyRuns,
+  prototypesIntact as prototypesUntouched,
+  reliabilityRecorder,
+} from "@hf-secrets/testing/properties";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { decodeBase64Strict, decodeUtf8Strict } from "../src/decode.js";
@@ -13,57 +15,11 @@ import { apiKeyProblem, volumeKeyProblem } from "../src/secret-keys.js";
 // could return them. Properties: no prototype pollution, only documented errors, linear time on 1 MiB. Case
 // counts are recorded for docs/reliability.md when HF_SECRETS_RESULTS_DIR is set.
 
-const numRuns = Number(process.env.HF_SECRETS_FC_RUNS ?? 10_000);
-const PACKAGE = "@hf-secrets/kubernetes";
-
-function recordResult(kind: string, id: string, data: Record<string, unknown>): void {
-  const dir = process.env.HF_SECRETS_RESULTS_DIR;
-  if (!dir) return;
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, `${kind}--${id}.json`), `${JSON.stringify({ kind, id, ...data }, null, 2)}\n`);
-}
-
-async function property<Ts>(id: string, title: string, prop: fc.IRawProperty<Ts>): Promise<void> {
-  const started = performance.now();
-  const details = await fc.check(prop, { numRuns });
-  recordResult("property", `kubernetes-${id}`, {
-    package: PACKAGE,
-    title,
-    runs: details.numRuns,
-    requested: numRuns,
-    ok: !details.failed,
-    durationMs: Math.round(performance.now() - started),
-    ...(details.failed ? { counterexample: fc.stringify(details.counterexample).slice(0, 300) } : {}),
-  });
-  if (details.failed) throw new Error(fc.defaultReportMessage(details) ?? "property failed");
-}
-
-function linear(
-  id: string,
-  title: string,
-  run: (input: string) => unknown,
-  make: (size: number) => string,
-): void {
-  try {
-    const result = expectLinearTime(run, make);
-    recordResult("linear-time", `kubernetes-${id}`, { package: PACKAGE, title, ...result, ok: true });
-  } catch (error) {
-    recordResult("linear-time", `kubernetes-${id}`, {
-      package: PACKAGE,
-      title,
-      ok: false,
-      error: (error as Error).message,
-    });
-    throw error;
-  }
-}
-
-function prototypesIntact(): boolean {
-  const probe = {} as Record<string, unknown>;
-  return (
-    Object.keys(Object.prototype).length === 0 && probe.polluted === undefined && probe.HF_TOKEN === undefined
-  );
-}
+const numRuns = propertyRuns;
+const { property, linear } = reliabilityRecorder("@hf-secrets/kubernetes", "kubernetes");
+/** Names a hostile input could write through `__proto__`: none may show up on a fresh object. */
+const PROBE_KEYS = ["HF_TOKEN"];
+const prototypesIntact = () => prototypesUntouched(PROBE_KEYS);
 
 const b64 = fc.oneof(
   fc.uint8Array({ maxLength: 48 }).map((bytes) => Buffer.from(bytes).toString("base64")),
