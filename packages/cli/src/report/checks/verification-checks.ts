@@ -4,6 +4,7 @@ import {
   SecretProviderError,
   type TracedAttempt,
 } from "@hf-secrets/core";
+import type { TokenInfo } from "@hf-secrets/client";
 import { loadTokenVerifier } from "../../secrets/load-token-verifier.js";
 import type { DoctorCheck } from "../doctor-check.js";
 
@@ -17,15 +18,7 @@ export interface DoctorVerification {
   readonly accountType?: string | undefined;
   readonly role?: string | undefined;
   readonly tokenName?: string | undefined;
-  readonly fineGrained?:
-    | {
-        readonly global: readonly string[];
-        readonly scoped: ReadonlyArray<{
-          readonly entity: { readonly type: string; readonly name: string };
-          readonly permissions: readonly string[];
-        }>;
-      }
-    | undefined;
+  readonly fineGrained?: TokenInfo["fineGrained"];
   readonly error?: { readonly code: string; readonly message: string } | undefined;
 }
 
