@@ -1,10 +1,10 @@
+import type { TokenInfo } from "@hf-secrets/client";
 import {
   assertTokenRoleAllowed,
   type ResolvedPolicy,
   SecretProviderError,
   type TracedAttempt,
 } from "@hf-secrets/core";
-import type { TokenInfo } from "@hf-secrets/client";
 import { loadTokenVerifier } from "../../secrets/load-token-verifier.js";
 import type { DoctorCheck } from "../doctor-check.js";
 
