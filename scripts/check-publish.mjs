@@ -15,7 +15,8 @@ import { homedir, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
 const TOOLS = { publint: "0.3.25", "@arethetypeswrong/cli": "0.18.5" };
-const ALLOWED_FILES = /^(package\.json|README\.md|LICENSE(\.\w+)?|dist\/.+)$/;
+// `<subpath>/package.json` stubs let node10-style resolution (no "exports") find a subpath export.
+const ALLOWED_FILES = /^(package\.json|README\.md|LICENSE(\.\w+)?|dist\/.+|[\w-]+\/package\.json)$/;
 const CONCURRENCY = 2;
 
 const root = resolve(import.meta.dirname, "..");
