@@ -93,6 +93,35 @@ switch (subject) {
     value = Buffer.from(secret.data.HF_TOKEN, "base64").toString("utf8");
     break;
   }
+  case "azure-package": {
+    // The package imports @azure/keyvault-secrets lazily at first use: the import phase is the package alone.
+    const [{ cached }, azure, { staticCredential }] = await Promise.all([
+      import("@hf-secrets/core"),
+      import("@hf-secrets/azure"),
+      import("../lib/keyvault-stub.mjs"),
+    ]);
+    tImport = performance.now();
+    const provider = azure.fromAzureKeyVault({
+      vaultUrl: process.env.HF_BENCH_KEYVAULT_URL,
+      credential: staticCredential,
+      clientOptions: { allowInsecureConnection: true, disableChallengeResourceVerification: true },
+    });
+    value = (await cached(provider).getSecret("HF_TOKEN")).value.reveal();
+    break;
+  }
+  case "azure-sdk-first": {
+    const [{ SecretClient }, { staticCredential }] = await Promise.all([
+      import("@azure/keyvault-secrets"),
+      import("../lib/keyvault-stub.mjs"),
+    ]);
+    tImport = performance.now();
+    const client = new SecretClient(process.env.HF_BENCH_KEYVAULT_URL, staticCredential, {
+      allowInsecureConnection: true,
+      disableChallengeResourceVerification: true,
+    });
+    value = (await client.getSecret("hf-token")).value;
+    break;
+  }
   case "aws-sdk-import": {
     await import("@aws-sdk/client-secrets-manager");
     tImport = performance.now();
